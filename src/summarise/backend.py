@@ -1,0 +1,168 @@
+"""The only module that talks to a model, through ``openai`` and ``instructor``.
+
+Backends differ by settings, not by classes:
+
+- **compatible**: any OpenAI-compatible server named by ``--base-url`` or ``$OPENAI_BASE_URL``
+  (vLLM, Ollama, llama.cpp). ``Mode.TOOLS``: llama.cpp rejects a ``json_schema`` response format
+  with HTTP 500 but honours a forced tool call as a decoding grammar.
+- **openai**: OpenAI itself when ``$OPENAI_API_KEY`` is set, with strict structured outputs.
+- **embedded**: neither set: the bundled model served on 127.0.0.1 (see :mod:`summarise.embedded`)
+  and then treated exactly like a compatible server, so one HTTP code path serves all three.
+
+``openai`` and ``instructor`` take about a second to import, so they are imported only when a
+backend is opened, never at CLI start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from summarise import embedded
+from summarise.errors import BackendError
+from summarise.schema import RecordDraft, Usage
+
+if TYPE_CHECKING:
+    import instructor
+
+BackendKind = Literal["openai", "compatible", "embedded"]
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+MAX_COMPLETION_TOKENS = 1536
+REQUEST_TIMEOUT_S = 600.0
+SCHEMA_RETRIES = 2
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Which model to ask and how to reach it. The key is kept out of ``repr`` and messages."""
+
+    kind: BackendKind
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    model_path: str | None = None
+    context_tokens: int = embedded.CONTEXT_TOKENS
+
+    @classmethod
+    def from_environment(
+        cls,
+        *,
+        base_url: str | None = None,
+        model: str | None = None,
+        model_path: str | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> BackendSettings:
+        """Pick the backend from flags first, then ``OPENAI_BASE_URL``/``OPENAI_API_KEY``."""
+        env = os.environ if environ is None else environ
+        key = env.get("OPENAI_API_KEY") or None
+        url = base_url or env.get("OPENAI_BASE_URL") or None
+        chosen_model = model or env.get("SUMMARISE_MODEL") or None
+        if url:
+            return cls("compatible", chosen_model, url, key, context_tokens=32768)
+        if key:
+            return cls("openai", chosen_model or DEFAULT_OPENAI_MODEL, None, key, None, 128000)
+        return cls("embedded", embedded.MODEL_NAME, None, None, model_path)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One model answer: the parsed draft and what it cost."""
+
+    draft: RecordDraft
+    usage: Usage
+    model: str
+
+
+class Backend:
+    """A connected model: turns chat messages into a validated :class:`RecordDraft`."""
+
+    def __init__(self, settings: BackendSettings, base_url: str | None) -> None:
+        import instructor
+        import openai
+
+        self.settings = settings
+        self._openai = openai
+        self._raw = openai.OpenAI(
+            api_key=settings.api_key or "not-needed",
+            base_url=base_url,
+            timeout=REQUEST_TIMEOUT_S,
+            max_retries=3,
+        )
+        mode = instructor.Mode.TOOLS_STRICT if settings.kind == "openai" else instructor.Mode.TOOLS
+        self._client: instructor.Instructor = instructor.from_openai(self._raw, mode=mode)
+        self.model = settings.model or self._first_served_model()
+
+    def _first_served_model(self) -> str:
+        """A compatible server given no model name: use the first one it serves."""
+        try:
+            models = self._raw.models.list().data
+        except self._openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        if not models:
+            raise BackendError("the model server lists no models; pass --model")
+        return models[0].id
+
+    def extract(self, messages: list[dict[str, Any]]) -> Reply:
+        """Ask for a record; schema-invalid answers are re-asked by instructor, then raised."""
+        from instructor.core.exceptions import InstructorRetryException
+
+        try:
+            draft, completion = self._client.chat.completions.create_with_completion(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=RecordDraft,
+                max_retries=SCHEMA_RETRIES,
+                temperature=0,
+                max_tokens=MAX_COMPLETION_TOKENS,
+            )
+        except InstructorRetryException as exc:
+            raise BackendError(
+                f"the model gave no valid record after {exc.n_attempts} attempts: "
+                f"{_first_line(str(exc))}"
+            ) from exc
+        except self._openai.OpenAIError as exc:
+            raise self._explain(exc) from exc
+        usage = completion.usage
+        return Reply(
+            draft=draft,
+            usage=Usage(
+                prompt_tokens=usage.prompt_tokens if usage else 0,
+                completion_tokens=usage.completion_tokens if usage else 0,
+            ),
+            model=self.model,
+        )
+
+    def _explain(self, exc: Exception) -> BackendError:
+        """One line a user can act on, naming the server but never the key."""
+        where = str(self._raw.base_url).rstrip("/")
+        if isinstance(exc, self._openai.APITimeoutError):
+            return BackendError(f"the model server at {where} timed out")
+        if isinstance(exc, self._openai.APIConnectionError):
+            return BackendError(f"cannot reach the model server at {where}")
+        if isinstance(exc, self._openai.APIStatusError):
+            return BackendError(
+                f"the model server at {where} answered HTTP {exc.status_code}: "
+                f"{_first_line(exc.message)}"
+            )
+        return BackendError(f"the model server at {where} failed: {_first_line(str(exc))}")
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "no details"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+@contextmanager
+def connect(
+    settings: BackendSettings, *, progress: embedded.Progress = embedded._quiet
+) -> Iterator[Backend]:
+    """Open the configured backend; for the embedded one, start and later stop its server."""
+    if settings.kind != "embedded":
+        yield Backend(settings, settings.base_url)
+        return
+    gguf = embedded.model_path(settings.model_path, progress)
+    with embedded.serve(gguf, progress=progress) as url:
+        yield Backend(settings, url)

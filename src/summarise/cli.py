@@ -1,0 +1,107 @@
+"""The ``summarise`` command: parse arguments, call the library, format, exit with a clear code.
+
+Heavy modules (pydantic schemas, openai, instructor, llama.cpp) are imported inside the commands,
+so ``summarise --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from summarise import __version__
+from summarise.errors import EXIT_BACKEND, EXIT_INPUT, EXIT_OK, EXIT_UNGROUNDED
+
+EPILOG = f"""\b
+Examples:
+  summarise article.txt                 read a file, show the record
+  summarise a.txt b.html https://example.org/news/1
+  cat article.txt | summarise - --format json
+  summarise --base-url http://localhost:11434/v1 --model llama3.1 article.txt
+  summarise --strict article.txt || echo "something could not be verified"
+
+\b
+Backend: --base-url or $OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI when
+$OPENAI_API_KEY is set, else the embedded model (no key, no network; first use joins and
+verifies the bundled weights). $SUMMARISE_MODEL_PATH or --model-path serves your own GGUF.
+
+\b
+Exit codes:
+  {EXIT_OK}  every record produced (and, with --strict, fully verified)
+  {EXIT_INPUT}  usage error or unreadable input (missing, empty, binary, too long ...)
+  {EXIT_BACKEND}  the model backend failed (unreachable, errors, no valid record)
+  {EXIT_UNGROUNDED}  --strict and some quote, figure or evidence is not in the article
+"""
+
+
+class _DefaultToRun(click.Group):
+    """A group whose default command is ``run``, so ``summarise article.txt`` just works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else None
+        passthrough = {*self.commands, *ctx.help_option_names, "--version"}
+        if first is not None and first not in passthrough:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_DefaultToRun, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(__version__, prog_name="summarise")
+def main() -> None:
+    """Turn news articles into grounded, typed records.
+
+    A record holds a headline, a short summary, key points, entities, figures, quotes with their
+    speakers and stance records, and every quote, figure and piece of evidence is checked
+    against the article: what cannot be found there is marked unverified, never dropped.
+    """
+
+
+@main.command(epilog=EPILOG)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["auto", "json", "markdown"]),
+    default="auto",
+    show_default=True,
+    help="json for machines, markdown for people; auto is a terminal view on a tty, else json.",
+)
+@click.option("--model", help="Model name for the backend (default: its own default).")
+@click.option("--base-url", help="An OpenAI-compatible server, e.g. http://localhost:8000/v1.")
+@click.option("--model-path", type=click.Path(dir_okay=False), help="Serve this GGUF locally.")
+@click.option(
+    "--reasks",
+    type=click.IntRange(0, 5),
+    default=1,
+    show_default=True,
+    help="How often unverified items are sent back to the model with the reason.",
+)
+@click.option("--strict", is_flag=True, help=f"Exit {EXIT_UNGROUNDED} if anything is unverified.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+def run(
+    inputs: tuple[str, ...],
+    output_format: str,
+    model: str | None,
+    base_url: str | None,
+    model_path: str | None,
+    reasks: int,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Summarise INPUTS: files, directories, globs, URLs, or - for stdin."""
+    from summarise.runner import RunOptions, run_inputs
+
+    options = RunOptions(
+        output_format=_resolve_format(output_format), model=model, base_url=base_url,
+        model_path=model_path, reasks=reasks, strict=strict, quiet=quiet,
+    )  # fmt: skip
+    sys.exit(run_inputs(list(inputs), options))
+
+
+def _resolve_format(choice: str) -> str:
+    if choice != "auto":
+        return choice
+    return "terminal" if sys.stdout.isatty() else "json"

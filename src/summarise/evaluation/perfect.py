@@ -1,0 +1,87 @@
+"""The perfect record: what a system that agreed with the gold on every item would output.
+
+Two uses. The scorer tests corrupt it one field at a time and check that exactly that field's
+score drops. The eval scores it next to the model's records to show that the gold itself scores
+1.0, so any loss in a report is the model's, not the harness's.
+
+It goes through :func:`~summarise.grounding.ground` like a model's draft, so its checks are
+real. Gold has no evidence sentence for a figure, so the sentence of the article that contains
+the figure's value stands in for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from summarise.evaluation.gold import GoldCase
+from summarise.grounding import ground, normalise
+from summarise.schema import (
+    EntityDraft,
+    FigureDraft,
+    Provenance,
+    QuoteDraft,
+    Record,
+    RecordDraft,
+    StanceDraft,
+    Usage,
+)
+
+__all__ = ["record_from_gold"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"'\u201d\u2019])\s+|\n+")
+
+
+def _evidence(value: str, source: str) -> str:
+    """The first sentence of ``source`` containing ``value``; the value itself if none does."""
+    wanted = normalise(value)
+    for sentence in _SENTENCE_END.split(source):
+        if wanted in normalise(sentence):
+            return sentence.strip()
+    return value
+
+
+def record_from_gold(gold: GoldCase, source: str) -> Record:
+    """Build the record a perfect system would output for ``source``, optional items included.
+
+    The draft is built without validation (``model_construct``) because gold may rightly have
+    no quotes or no stances, which the model-facing draft forbids; the :class:`Record` it
+    becomes has no such minimum and is validated as usual.
+    """
+    draft = RecordDraft.model_construct(
+        headline=gold.headline,
+        summary=" ".join(point.text for point in gold.key_points),
+        key_points=[point.text for point in gold.key_points],
+        entities=[
+            EntityDraft(name=e.name, type=e.type, role="", mentions=list(e.surface_forms))
+            for e in gold.entities
+        ],
+        figures=[
+            FigureDraft(
+                value=f.value,
+                number=f.number,
+                unit=f.unit,
+                measures=f.measures,
+                evidence=_evidence(f.value, source),
+            )
+            for f in gold.figures
+        ],
+        quotes=[QuoteDraft(speaker=q.speaker, text=q.text) for q in gold.quotes],
+        stances=[
+            StanceDraft(holder=s.holder, target=s.target, stance=s.stance, evidence=s.evidence)
+            for s in gold.stances
+        ],
+    )
+    provenance = Provenance(
+        model="gold",
+        backend="gold",
+        prompt_version="gold",
+        schema_version="gold",
+        source_sha256=hashlib.sha256(source.encode("utf-8")).hexdigest(),
+        usage=Usage(),
+        latency_s=0.0,
+        attempts=1,
+    )
+    return Record.model_validate(
+        {**ground(draft, source).to_record_fields(), "provenance": provenance}
+    )

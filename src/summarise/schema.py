@@ -1,0 +1,175 @@
+"""The record: what the model fills (the drafts) and what the tool prints (the checked record).
+
+Two layers, because they answer to different readers. The ``*Draft`` classes are the contract
+with the model: their field descriptions are prompt text, sent with every request as the tool
+schema, so they are short, concrete and versioned by :func:`schema_hash`. The checked classes
+add what only code can know: whether each span was found in the source, and where, and how the
+record was produced. Nothing the model says is printed without its check beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EntityType = Literal["person", "organisation", "place", "other"]
+StanceLabel = Literal["support", "oppose", "mixed", "neutral"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- What the model fills -------------------------------------------------------------------
+
+
+class EntityDraft(_Strict):
+    """A person, organisation or place the article names."""
+
+    name: str = Field(description="Canonical full name, spelled correctly, e.g. 'Pete Hegseth'.")
+    type: EntityType = Field(description="person, organisation, place or other.")
+    role: str = Field(description="Who or what it is in this story, a few words.")
+    mentions: list[str] = Field(
+        min_length=1,
+        description="Just the name as spelled in the article, each spelling once, "
+        "misspellings included, e.g. ['Pete Hegseth', 'Hegseth'].",
+    )
+
+
+class FigureDraft(_Strict):
+    """A number the article reports, with what it measures."""
+
+    value: str = Field(description="The number exactly as written in the article, e.g. '3.5%'.")
+    number: float | None = Field(description="The value as a plain number, e.g. 3.5; null if none.")
+    unit: str | None = Field(description="Unit, e.g. 'percent of GDP', 'year'; null if none.")
+    measures: str = Field(description="What the number measures, a short phrase.")
+    evidence: str = Field(description="A few words around it, copied exactly from the article.")
+
+
+class QuoteDraft(_Strict):
+    """Words the article puts in someone's mouth, inside quotation marks."""
+
+    speaker: str = Field(description="Canonical full name of who said it.")
+    text: str = Field(
+        description="Words that stand inside quotation marks in the article, copied exactly."
+    )
+
+
+class StanceDraft(_Strict):
+    """Who is for or against what, according to the article."""
+
+    holder: str = Field(description="Canonical name of the person, country or group.")
+    target: str = Field(description="The proposal or idea, as a short proposition.")
+    stance: StanceLabel = Field(description="support, oppose, mixed or neutral.")
+    evidence: str = Field(description="A short phrase showing the stance, copied exactly.")
+
+
+class RecordDraft(_Strict):
+    """A structured summary of one news article; every text span is copied from the article."""
+
+    headline: str = Field(description="A one-line headline for the article.")
+    summary: str = Field(description="Two to four sentences: what happened, who, and why.")
+    key_points: list[str] = Field(min_length=1, description="The main facts, one per item.")
+    entities: list[EntityDraft] = Field(min_length=1, description="People, organisations, places.")
+    figures: list[FigureDraft] = Field(min_length=1, description="Every number that matters.")
+    quotes: list[QuoteDraft] = Field(min_length=1, description="Every direct quotation.")
+    stances: list[StanceDraft] = Field(min_length=1, description="Who supports or opposes what.")
+
+
+# --- What code adds -------------------------------------------------------------------------
+
+
+class Span(_Strict):
+    """Where a text was found in the source: ``source[start:end]`` is the matched text."""
+
+    start: int
+    end: int
+
+
+class Check(_Strict):
+    """The grounding verdict on one item: verified with its spans, or flagged with the reason."""
+
+    verified: bool
+    spans: list[Span] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+
+
+class Entity(EntityDraft):
+    """An entity with the check that each of its mentions occurs in the source."""
+
+    check: Check
+
+
+class Figure(FigureDraft):
+    """A figure with the check that its value and evidence occur in the source."""
+
+    check: Check
+
+
+class Quote(QuoteDraft):
+    """A quote with the check that its text is verbatim in the source."""
+
+    check: Check
+
+
+class Stance(StanceDraft):
+    """A stance with the check that its evidence is verbatim in the source."""
+
+    check: Check
+
+
+class Usage(_Strict):
+    """Tokens spent on the record, summed over every attempt (re-asks included)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Provenance(_Strict):
+    """How a record was made, so any output can be traced to the exact inputs that produced it."""
+
+    model: str
+    backend: str
+    prompt_version: str
+    schema_version: str
+    source_sha256: str
+    usage: Usage
+    latency_s: float
+    attempts: int
+
+
+class Record(_Strict):
+    """The checked record of one article: the model's draft, each item with its grounding."""
+
+    headline: str
+    summary: str
+    key_points: list[str]
+    entities: list[Entity]
+    figures: list[Figure]
+    quotes: list[Quote]
+    stances: list[Stance]
+    provenance: Provenance
+
+    @property
+    def ungrounded(self) -> list[str]:
+        """Describe every item whose check failed, one line each, for warnings and --strict."""
+        items: list[tuple[str, str, Check]] = [
+            *(("entity", e.name, e.check) for e in self.entities),
+            *(("figure", f.value, f.check) for f in self.figures),
+            *(("quote", q.text, q.check) for q in self.quotes),
+            *(("stance", f"{s.holder} {s.stance} {s.target}", s.check) for s in self.stances),
+        ]
+        return [
+            f"{kind} {label!r}: {'; '.join(check.problems)}"
+            for kind, label, check in items
+            if not check.verified
+        ]
+
+
+def schema_hash() -> str:
+    """Return a short content hash of the model-facing schema (field names and descriptions)."""
+    blob = json.dumps(RecordDraft.model_json_schema(), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
