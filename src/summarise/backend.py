@@ -15,6 +15,7 @@ backend is opened, never at CLI start.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ class BackendSettings:
     api_key: str | None = field(default=None, repr=False)
     model_path: str | None = None
     context_tokens: int = embedded.CONTEXT_TOKENS
+    http_retries: int = 3  # the openai client's own retries (429, 5xx, timeouts) with backoff
 
     @classmethod
     def from_environment(
@@ -83,13 +85,15 @@ class Backend:
         import instructor
         import openai
 
+        # instructor logs each failed attempt at ERROR; the user gets one line from us instead.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
         self.settings = settings
         self._openai = openai
         self._raw = openai.OpenAI(
             api_key=settings.api_key or "not-needed",
             base_url=base_url,
             timeout=REQUEST_TIMEOUT_S,
-            max_retries=3,
+            max_retries=settings.http_retries,
         )
         mode = instructor.Mode.TOOLS_STRICT if settings.kind == "openai" else instructor.Mode.TOOLS
         self._client: instructor.Instructor = instructor.from_openai(self._raw, mode=mode)
@@ -119,6 +123,9 @@ class Backend:
                 max_tokens=MAX_COMPLETION_TOKENS,
             )
         except InstructorRetryException as exc:
+            # instructor wraps transport failures too; those deserve their own plain message.
+            if isinstance(exc.__cause__, self._openai.OpenAIError):
+                raise self._explain(exc.__cause__) from exc
             raise BackendError(
                 f"the model gave no valid record after {exc.n_attempts} attempts: "
                 f"{_first_line(str(exc))}"

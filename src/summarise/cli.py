@@ -7,11 +7,13 @@ so ``summarise --help`` answers at once.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
 from summarise import __version__
-from summarise.errors import EXIT_BACKEND, EXIT_INPUT, EXIT_OK, EXIT_UNGROUNDED
+from summarise.errors import EXIT_BACKEND, EXIT_EVAL, EXIT_INPUT, EXIT_OK, EXIT_UNGROUNDED
 
 EPILOG = f"""\b
 Examples:
@@ -105,3 +107,88 @@ def _resolve_format(choice: str) -> str:
     if choice != "auto":
         return choice
     return "terminal" if sys.stdout.isatty() else "json"
+
+
+@main.command("eval")
+@click.option(
+    "--evals-dir",
+    type=click.Path(file_okay=False, exists=True),
+    default="evals",
+    show_default=True,
+    help="Folder holding gold/, outputs/ and quality.toml.",
+)
+@click.option("--accept", is_flag=True, help="Make these scores the new baseline.")
+def eval_command(evals_dir: str, accept: bool) -> None:
+    r"""Re-score the stored outputs against the gold, without running any model.
+
+    \b
+    For iterating on scorers or gold: takes seconds. To re-run the model after a prompt
+    change, re-record instead:  pytest --record-mode=rewrite
+    """
+    from summarise.errors import SummariseError
+    from summarise.evaluation.harness import conclude, rescore_stored
+    from summarise.evaluation.report import field_table
+
+    folder = Path(evals_dir)
+    try:
+        run = rescore_stored(folder)
+        report, failures = conclude(folder, run, accept=accept)
+    except SummariseError as error:
+        click.echo(f"summarise: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(field_table(report, None if accept else _read_baseline(folder)))
+    for line in failures:
+        click.echo(f"summarise: {line}", err=True)
+    click.echo(f"report: {folder / 'report.md'}", err=True)
+    sys.exit(EXIT_EVAL if failures else EXIT_OK)
+
+
+def _read_baseline(folder: Path) -> dict[str, Any] | None:
+    from summarise.evaluation.harness import BASELINE_FILE
+    from summarise.evaluation.report import read_json
+
+    return read_json(folder / BASELINE_FILE)
+
+
+@main.group()
+def gold() -> None:
+    """Write gold annotations for the eval."""
+
+
+@gold.command("draft")
+@click.argument("article", type=click.Path(dir_okay=False, exists=True))
+@click.option("--case", "case_id", help="Case id (default: the article's name up to '_').")
+@click.option(
+    "--gold-dir", type=click.Path(file_okay=False), default="evals/gold", show_default=True
+)
+@click.option("--model", help="Model name for the backend.")
+@click.option("--base-url", help="An OpenAI-compatible server.")
+def gold_draft(
+    article: str, case_id: str | None, gold_dir: str, model: str | None, base_url: str | None
+) -> None:
+    """Draft a gold file for ARTICLE from the model's record, marked unreviewed.
+
+    The eval refuses it until a person has corrected it and set 'reviewed: true'.
+    """
+    from summarise.backend import BackendSettings, connect
+    from summarise.errors import SummariseError
+    from summarise.evaluation.drafting import draft_gold, write_gold
+    from summarise.pipeline import summarise_text
+    from summarise.source import read_source
+
+    path = Path(article)
+    case = case_id or path.stem.split("_")[0]
+    target = Path(gold_dir) / f"{case}.yaml"
+    if target.exists():
+        click.echo(f"summarise: {target} exists; pass another --case", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        source = read_source(article)
+        settings = BackendSettings.from_environment(base_url=base_url, model=model)
+        with connect(settings, progress=lambda m: click.echo(f"summarise: {m}", err=True)) as b:
+            record = summarise_text(source.text, b)
+    except SummariseError as error:
+        click.echo(f"summarise: {error}", err=True)
+        sys.exit(error.exit_code)
+    write_gold(draft_gold(record, case, path, Path(gold_dir)), target)
+    click.echo(f"wrote {target} (unreviewed: correct it, then set 'reviewed: true')", err=True)

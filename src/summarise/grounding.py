@@ -7,6 +7,10 @@ Matching is exact after one normalisation, applied identically to the source and
 3. every dash and minus (en, em, figure dash, minus sign) becomes ``-``;
 4. every run of whitespace becomes one space; leading and trailing space is dropped.
 
+When a span is looked up, quotation marks and sentence punctuation at its two ends are not part
+of the claim (a quote ending in "." where the article has "," before its closing mark is still
+verbatim); everything between them must match.
+
 Nothing else is forgiven: no case folding, no fuzzy matching. A quote that differs by one word
 is not verbatim, and the tool says so rather than guessing. Offsets are reported in the
 *original* source, so ``source[span.start:span.end]`` is the text as the article prints it.
@@ -44,7 +48,7 @@ _QUOTES = str.maketrans(
     }
 )  # fmt: skip
 _SPACE = re.compile(r"\s+")
-_EDGE_QUOTES = "\"' "
+_EDGE = "\"' .,;:!?"
 
 
 def normalise(text: str) -> str:
@@ -53,13 +57,33 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", folded).strip()
 
 
+def claim(span_text: str) -> str:
+    """The part of a span that must match: normalised, without edge quotes and punctuation."""
+    return normalise(span_text).strip(_EDGE)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
+
+
 def _clusters(text: str) -> Iterable[tuple[int, str]]:
-    """Yield (start index, base character with its combining marks), so NFKC can compose them."""
+    """Yield (start index, run of characters that NFKC must see together).
+
+    A run grows while folding it whole differs from folding its parts apart: combining marks,
+    Hangul jamo and two-part Indic vowel signs all compose with what precedes them.
+    """
     start = 0
     for index in range(1, len(text) + 1):
-        if index == len(text) or not unicodedata.combining(text[index]):
+        if index == len(text):
             yield start, text[start:index]
-            start = index
+            break
+        run, following = text[start:index], text[index]
+        if unicodedata.combining(following) or _fold(run + following) != _fold(run) + _fold(
+            following
+        ):
+            continue
+        yield start, run
+        start = index
 
 
 @dataclass(frozen=True)
@@ -79,7 +103,7 @@ class NormalisedSource:
         ends: list[int] = []
         previous_space = True  # drops leading whitespace
         for index, cluster in _clusters(source):
-            folded = unicodedata.normalize("NFKC", cluster).translate(_QUOTES)
+            folded = _fold(cluster)
             for out in folded:
                 if out.isspace():
                     if previous_space:
@@ -95,16 +119,21 @@ class NormalisedSource:
             del pieces[-1], starts[-1], ends[-1]
         return cls(source, "".join(pieces), tuple(starts), tuple(ends))
 
+    def find_all(self, needle: str) -> list[Span]:
+        """Every place ``needle`` occurs after normalisation, as spans of the original text."""
+        wanted = claim(needle)
+        spans: list[Span] = []
+        at = self.text.find(wanted) if wanted else -1
+        while at >= 0:
+            end = at + len(wanted)
+            spans.append(Span(start=self.starts[at], end=self.ends[end - 1]))
+            at = self.text.find(wanted, at + 1)
+        return spans
+
     def find(self, needle: str) -> Span | None:
-        """Locate ``needle`` after normalisation; return its span in the original text."""
-        wanted = normalise(needle).strip(_EDGE_QUOTES)
-        if not wanted:
-            return None
-        at = self.text.find(wanted)
-        if at < 0:
-            return None
-        end = at + len(wanted)
-        return Span(start=self.starts[at], end=self.ends[end - 1])
+        """The first place ``needle`` occurs after normalisation, or ``None``."""
+        spans = self.find_all(needle)
+        return spans[0] if spans else None
 
 
 def locate(needle: str, source: str) -> Span | None:
@@ -134,7 +163,7 @@ def check_entity(draft: EntityDraft, source: NormalisedSource) -> Entity:
 def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
     """A figure is grounded when its value and its evidence occur, the value inside the evidence."""
     check = _check(source, [("value", draft.value), ("evidence", draft.evidence)])
-    if check.verified and normalise(draft.value) not in normalise(draft.evidence):
+    if check.verified and claim(draft.value) not in normalise(draft.evidence):
         check = Check(
             verified=False,
             spans=check.spans,
@@ -143,27 +172,39 @@ def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
     return Figure(**draft.model_dump(), check=check)
 
 
-def _inside_quotation_marks(source: NormalisedSource, span: Span) -> bool:
-    """Whether ``span`` sits inside quotation marks on its line of the original article.
+_OPENING_MARKS = "\u201c\u2018\u00ab\u201e\u2039"
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
-    True when a quotation mark touches the span, or when an odd number of double quotation marks
-    stands between the start of its line and the span (the quote opened and is not closed yet).
+
+def _inside_quotation_marks(original: str, span: Span) -> bool:
+    """Whether ``span`` of the original article stands inside quotation marks on its line.
+
+    Inside when an odd number of double quotation marks precede it on its line (a quote opened
+    and not yet closed), or when the mark right before it opens a quote: a curly opening mark,
+    or a straight one that follows a space, a bracket or the start of the line (not the closing
+    mark of an earlier quote, nor an apostrophe as in "players' union").
     """
-    line_start = source.original.rfind("\n", 0, span.start) + 1
-    before = normalise(source.original[line_start : span.start] + "x")[:-1]
-    touching = before.rstrip()[-1:] in {'"', "'"}
-    return touching or before.count('"') % 2 == 1
+    line_start = original.rfind("\n", 0, span.start) + 1
+    before = original[line_start : span.start]
+    if sum(before.count(mark) for mark in _DOUBLE_MARKS) % 2 == 1:
+        return True
+    mark = before[-1:]
+    if mark in _OPENING_MARKS:
+        return True
+    return mark in {'"', "'"} and before[-2:-1] in {"", " ", "(", "[", "\t"}
 
 
 def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
     """A quote is grounded when its text is verbatim in the source, inside quotation marks."""
-    check = _check(source, [("quote", draft.text)])
-    if check.verified and not _inside_quotation_marks(source, check.spans[0]):
-        check = Check(
-            verified=False,
-            spans=check.spans,
-            problems=[f"quote {draft.text!r} is in the article but not inside quotation marks"],
-        )
+    spans = source.find_all(draft.text)
+    quoted = [span for span in spans if _inside_quotation_marks(source.original, span)]
+    if quoted:
+        check = Check(verified=True, spans=quoted[:1])
+    elif spans:
+        problem = f"quote {draft.text!r} is in the article but not inside quotation marks"
+        check = Check(verified=False, spans=spans[:1], problems=[problem])
+    else:
+        check = Check(verified=False, problems=[f"quote {draft.text!r} is not in the article"])
     return Quote(**draft.model_dump(), check=check)
 
 

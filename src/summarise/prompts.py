@@ -43,7 +43,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
 
 
-def render(name: str, **variables: object) -> str:
+def render(name: str, /, **variables: object) -> str:
     """Render template ``name`` (without suffix) with ``variables``; missing ones are errors."""
     environment = _environment(prompts_dir())
     try:

@@ -40,7 +40,7 @@ class GoldEntity(_Gold):
     )
     aliases: list[str] = Field(
         default_factory=list,
-        description="Other acceptable canonical names not in the text, e.g. 'NATO' for the alliance.",
+        description="Other acceptable names, e.g. 'North Atlantic Treaty Organization'.",
     )
     optional: bool = False
 

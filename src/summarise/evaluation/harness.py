@@ -1,0 +1,60 @@
+"""The eval run's two ends, shared by ``pytest evals/`` and ``summarise eval``.
+
+:func:`conclude` turns scored cases into the written report and the gate's verdict (and, when
+asked, a new baseline). :func:`rescore_stored` scores the stored outputs alone, without any
+model or cassette, so iterating on scorers or gold takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from summarise.evaluation.dataset import load_cases, read_output, staleness
+from summarise.evaluation.report import (
+    CaseResult,
+    EvalRun,
+    Gate,
+    build_report,
+    read_json,
+    write_report,
+)
+from summarise.evaluation.scorers import score_case
+
+BASELINE_FILE = "baseline.json"
+GATE_FILE = "quality.toml"
+RERECORD_COMMAND = "pytest --record-mode=rewrite"
+
+
+def conclude(
+    evals_dir: Path, run: EvalRun, *, accept: bool = False
+) -> tuple[dict[str, Any], list[str]]:
+    """Write report.json/report.md; return the report and every reason the gate fails."""
+    baseline_path = evals_dir / BASELINE_FILE
+    baseline = read_json(baseline_path)
+    report = build_report(run.results, run.stale)
+    if accept and not run.stale:
+        baseline = {k: report[k] for k in ("model", "prompt_version", "schema_version", "fields")}
+        baseline_path.write_text(json.dumps(baseline, indent=2) + "\n", encoding="utf-8")
+    write_report(evals_dir, report, baseline)
+    failures = Gate.load(evals_dir / GATE_FILE).failures(report["fields"], baseline)
+    if run.stale:
+        failures.insert(
+            0, f"stale cases {sorted(run.stale)}: re-record them with `{RERECORD_COMMAND}`"
+        )
+    return report, failures
+
+
+def rescore_stored(evals_dir: Path) -> EvalRun:
+    """Score every case's stored output against its gold; stale or missing outputs are named."""
+    run = EvalRun()
+    for case in load_cases(evals_dir):
+        record = read_output(evals_dir, case.case_id)
+        why = staleness(record)
+        if why or record is None:
+            run.stale[case.case_id] = why or "never recorded"
+            continue
+        scores = score_case(case.gold, record, case.article)
+        run.results.append(CaseResult(case.case_id, scores, record))
+    return run
