@@ -15,11 +15,13 @@ backend is opened, never at CLI start.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from summarise import embedded
@@ -66,7 +68,9 @@ class BackendSettings:
             return cls("compatible", chosen_model, url, key, context_tokens=32768)
         if key:
             return cls("openai", chosen_model or DEFAULT_OPENAI_MODEL, None, key, None, 128000)
-        return cls("embedded", embedded.MODEL_NAME, None, None, model_path)
+        gguf = model_path or env.get(embedded.MODEL_PATH_ENV) or None
+        name = Path(gguf).stem if gguf else embedded.MODEL_NAME
+        return cls("embedded", name, None, None, gguf)
 
 
 @dataclass(frozen=True)
@@ -123,12 +127,16 @@ class Backend:
                 max_tokens=MAX_COMPLETION_TOKENS,
             )
         except InstructorRetryException as exc:
-            # instructor wraps transport failures too; those deserve their own plain message.
-            if isinstance(exc.__cause__, self._openai.OpenAIError):
-                raise self._explain(exc.__cause__) from exc
-            raise BackendError(
+            # instructor wraps transport failures too (and retries a body that is not JSON as if
+            # it were a bad record); only a failure of the last parsed answer is the model's.
+            cause = exc.__cause__ if isinstance(exc.__cause__, Exception) else exc
+            parsed = exc.failed_attempts or []
+            if not parsed or parsed[-1].exception is not cause:
+                raise self._explain(cause) from exc
+            # str(exc) opens with an XML dump of the attempts; the cause's first line says more.
+            raise self._error(
                 f"the model gave no valid record after {exc.n_attempts} attempts: "
-                f"{_first_line(str(exc))}"
+                f"{_first_line(str(cause))}"
             ) from exc
         except self._openai.OpenAIError as exc:
             raise self._explain(exc) from exc
@@ -146,15 +154,26 @@ class Backend:
         """One line a user can act on, naming the server but never the key."""
         where = str(self._raw.base_url).rstrip("/")
         if isinstance(exc, self._openai.APITimeoutError):
-            return BackendError(f"the model server at {where} timed out")
+            return self._error(f"the model server at {where} timed out")
         if isinstance(exc, self._openai.APIConnectionError):
-            return BackendError(f"cannot reach the model server at {where}")
+            return self._error(f"cannot reach the model server at {where}")
         if isinstance(exc, self._openai.APIStatusError):
-            return BackendError(
-                f"the model server at {where} answered HTTP {exc.status_code}: "
-                f"{_first_line(exc.message)}"
+            # The server's own message, not openai's "Error code: 500 - {repr of the body}".
+            body = exc.body.get("message") if isinstance(exc.body, dict) else exc.body
+            said = body if isinstance(body, str) and body.strip() else exc.message
+            return self._error(
+                f"the model server at {where} answered HTTP {exc.status_code}: {_first_line(said)}"
             )
-        return BackendError(f"the model server at {where} failed: {_first_line(str(exc))}")
+        if isinstance(exc, json.JSONDecodeError):
+            return self._error(
+                f"the model server at {where} sent a response that is not valid JSON ({exc})"
+            )
+        return self._error(f"the model server at {where} failed: {_first_line(str(exc))}")
+
+    def _error(self, message: str) -> BackendError:
+        """A server may echo the key back in its error text; it never reaches the user."""
+        key = self.settings.api_key
+        return BackendError(message.replace(key, "[key]") if key else message)
 
 
 def _first_line(text: str, limit: int = 300) -> str:

@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from summarise import __version__
-from summarise.errors import EXIT_BACKEND, EXIT_EVAL, EXIT_INPUT, EXIT_OK, EXIT_UNGROUNDED
+from summarise.errors import (
+    EXIT_BACKEND,
+    EXIT_EVAL,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNGROUNDED,
+)
 
 EPILOG = f"""\b
 Examples:
@@ -22,6 +29,7 @@ Examples:
   cat article.txt | summarise - --format json
   summarise --base-url http://localhost:11434/v1 --model llama3.1 article.txt
   summarise --strict article.txt || echo "something could not be verified"
+  summarise articles/ --out results.jsonl   a batch; re-run the same to finish after a stop
 
 \b
 Backend: --base-url or $OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI when
@@ -34,6 +42,7 @@ Exit codes:
   {EXIT_INPUT}  usage error or unreadable input (missing, empty, binary, too long ...)
   {EXIT_BACKEND}  the model backend failed (unreachable, errors, no valid record)
   {EXIT_UNGROUNDED}  --strict and some quote, figure or evidence is not in the article
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C, SIGTERM); finished work is kept
 """
 
 
@@ -83,6 +92,24 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help=f"Exit {EXIT_UNGROUNDED} if anything is unverified.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append one JSON line per input to this file; a re-run skips finished inputs.",
+)
+@click.option("--no-cache", is_flag=True, help="Ask the model even if a cached record exists.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Cache folder (default: the platform's user cache, or $SUMMARISE_CACHE_DIR).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 32),
+    default=4,
+    show_default=True,
+    help="Articles in flight at once on a remote backend (the embedded model takes one).",
+)
 def run(
     inputs: tuple[str, ...],
     output_format: str,
@@ -92,13 +119,18 @@ def run(
     reasks: int,
     strict: bool,
     quiet: bool,
+    out: Path | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    concurrency: int,
 ) -> None:
     """Summarise INPUTS: files, directories, globs, URLs, or - for stdin."""
     from summarise.runner import RunOptions, run_inputs
 
     options = RunOptions(
         output_format=_resolve_format(output_format), model=model, base_url=base_url,
-        model_path=model_path, reasks=reasks, strict=strict, quiet=quiet,
+        model_path=model_path, reasks=reasks, strict=strict, quiet=quiet, out=out,
+        use_cache=not no_cache, cache_dir=cache_dir, concurrency=concurrency,
     )  # fmt: skip
     sys.exit(run_inputs(list(inputs), options))
 
@@ -192,3 +224,7 @@ def gold_draft(
         sys.exit(error.exit_code)
     write_gold(draft_gold(record, case, path, Path(gold_dir)), target)
     click.echo(f"wrote {target} (unreviewed: correct it, then set 'reviewed: true')", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -22,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from summarise.errors import ModelUnavailable
+from summarise.locations import cache_dir
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
@@ -37,16 +38,6 @@ Progress = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     """Default progress sink: say nothing."""
-
-
-def cache_dir() -> Path:
-    """Where the joined model lives: ``$SUMMARISE_CACHE_DIR`` or the platform's user cache."""
-    override = os.environ.get("SUMMARISE_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("summarise"))
 
 
 def _part_file(package: str) -> Path:
@@ -158,7 +149,7 @@ def serve(
     port = _free_port()
     command = [
         sys.executable, "-m", "llama_cpp.server",
-        "--model", str(gguf), "--model_alias", MODEL_NAME,
+        "--model", str(gguf), "--model_alias", gguf.stem,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads),
         "--n_threads_batch", str(threads), "--verbose", str(verbose),

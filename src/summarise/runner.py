@@ -1,17 +1,39 @@
-"""Run the pipeline over what the user named, and decide the exit code.
+"""Run the pipeline over what the user named, lose nothing, and decide the exit code.
 
 Inputs are read first, so a typo in a path fails in a second rather than after the model has
-loaded; the backend is opened once, only if some input is readable, and shared by all inputs. One
-failing input never stops the others: it gets one line on stderr and raises the exit code.
+loaded. Cached records and inputs already in the results file are served without a model; the
+backend is opened once, only if some input still needs it, and shared by all of them. One failing
+input never stops the others: it gets one line on stderr (and an error line in the results
+file) and raises the exit code. Ctrl-C or SIGTERM stops cleanly: finished work is on disk, the
+model server is stopped, and re-running the same command finishes the rest.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from summarise.errors import EXIT_OK, EXIT_UNGROUNDED, SummariseError
+from summarise.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNGROUNDED,
+    SummariseError,
+)
+
+if TYPE_CHECKING:
+    from summarise.backend import Backend
+    from summarise.cache import RecordCache
+    from summarise.results import ResultsFile
+    from summarise.schema import Record
+    from summarise.source import Source
 
 
 @dataclass(frozen=True)
@@ -25,22 +47,82 @@ class RunOptions:
     reasks: int = 1
     strict: bool = False
     quiet: bool = False
+    out: Path | None = None
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    concurrency: int = 1
 
 
 def _say(message: str) -> None:
     print(f"summarise: {message}", file=sys.stderr, flush=True)
 
 
-def _show(origin: str, record: object, options: RunOptions, several: bool, out: TextIO) -> None:
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C, so files are closed and the model server is stopped."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Run:
+    """One invocation: where results go, what is cached, and how it ended."""
+
+    def __init__(self, options: RunOptions, out: TextIO) -> None:
+        self.options = options
+        self.out = out
+        self.codes: list[int] = []
+        self.lock = threading.Lock()
+        self.several = False
+        self.results: ResultsFile | None = None
+        self.cache: RecordCache | None = None
+        self.model_calls = 0
+        self.fresh: dict[str, Record] = {}  # records made in this run, by text sha256
+
+    def fail(self, origin: str, sha256: str | None, error: SummariseError) -> None:
+        with self.lock:
+            _say(f"{origin}: {error}" if not str(error).startswith(origin) else str(error))
+            self.codes.append(error.exit_code)
+            if self.results is not None:
+                entry = {"source": origin, "sha256": sha256, "error": str(error)}
+                self.results.append({**entry, "exit_code": error.exit_code})
+
+    def succeed(self, source: Source, record: Record) -> None:
+        with self.lock:
+            if record.ungrounded:
+                count = len(record.ungrounded)
+                _say(f"{source.origin}: {count} item(s) not verified in the article (flagged)")
+            if self.options.strict and record.ungrounded:
+                self.codes.append(EXIT_UNGROUNDED)
+            if self.results is not None:
+                self.results.append(
+                    {
+                        "source": source.origin,
+                        "sha256": source.sha256,
+                        "record": record.model_dump(mode="json"),
+                    }
+                )
+            else:
+                _show(source.origin, record, self.options, self.several, self.out)
+
+
+def _show(origin: str, record: Record, options: RunOptions, several: bool, out: TextIO) -> None:
     import json
 
     from summarise.render import to_json, to_markdown
-    from summarise.schema import Record
 
-    assert isinstance(record, Record)
     if options.output_format == "json":
         if several:
-            line = {"source": origin, "record": json.loads(record.model_dump_json())}
+            line = {"source": origin, "record": record.model_dump(mode="json")}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
             out.write(to_json(record) + "\n")
@@ -54,43 +136,141 @@ def _show(origin: str, record: object, options: RunOptions, several: bool, out: 
     out.flush()
 
 
-def run_inputs(specs: list[str], options: RunOptions, out: TextIO = sys.stdout) -> int:
+def run_inputs(specs: list[str], options: RunOptions, out: TextIO | None = None) -> int:
     """Summarise every input; return the exit code (the worst outcome wins)."""
-    from summarise.backend import BackendSettings, connect
-    from summarise.pipeline import summarise_text
-    from summarise.source import Source, expand_inputs, read_source
+    run = _Run(options, out or sys.stdout)
+    try:
+        with _sigterm_as_interrupt():
+            _run(specs, run)
+    except KeyboardInterrupt:
+        where = f"; finished work is in {options.out}" if options.out else ""
+        _say(f"interrupted{where}. Run the same command again to finish the rest.")
+        return EXIT_INTERRUPTED
+    except SummariseError as error:
+        _say(str(error))
+        run.codes.append(error.exit_code)
+    finally:
+        if run.cache is not None:
+            run.cache.close()
+    return max(run.codes, default=EXIT_OK)
 
-    codes: list[int] = []
+
+def _run(specs: list[str], run: _Run) -> None:
+    from summarise.backend import BackendSettings
+    from summarise.source import expand_inputs, read_source
+
+    options = run.options
+    expanded = expand_inputs(specs)
+    run.several = len(expanded) > 1 or options.out is not None
+    if options.out is not None:
+        from summarise.results import ResultsFile
+
+        run.results = ResultsFile(options.out)
     sources: list[Source] = []
-    for spec in expand_inputs(specs):
+    for spec in expanded:
         try:
-            sources.append(read_source(spec))
+            source = read_source(spec)
         except SummariseError as error:
-            _say(str(error))
-            codes.append(error.exit_code)
+            run.fail(spec, None, error)
+            continue
+        if run.results is not None and run.results.is_done(source.origin, source.sha256):
+            continue
+        sources.append(source)
+    skipped = len(expanded) - len(sources) - len(run.codes)
+    if skipped and not options.quiet:
+        _say(f"{skipped} input(s) already in {options.out}: skipped")
     if not sources:
-        return max(codes, default=EXIT_OK)
-    progress = (lambda _: None) if options.quiet else _say
+        return
     settings = BackendSettings.from_environment(
         base_url=options.base_url, model=options.model, model_path=options.model_path
     )
-    several = len(sources) + len(codes) > 1
-    try:
-        with connect(settings, progress=progress) as backend:
+    if options.use_cache:
+        from summarise.cache import RecordCache
+        from summarise.locations import cache_dir
+
+        run.cache = RecordCache(options.cache_dir or cache_dir())
+    if settings.model is not None:
+        sources = _serve_from_cache(sources, settings.model, run)
+    unique = list({s.sha256: s for s in reversed(sources)}.values())[::-1]
+    if unique:
+        _ask_model(unique, settings, run)
+    # The same text under another name: made once above, served here.
+    for source in sources:
+        if source not in unique and source.sha256 in run.fresh:
+            run.succeed(source, run.fresh[source.sha256])
+
+
+def _key(source: Source, model: str, reasks: int) -> str:
+    from summarise.cache import cache_key
+    from summarise.prompts import prompt_version
+    from summarise.schema import schema_hash
+
+    return cache_key(
+        text_sha256=source.sha256,
+        model=model,
+        prompt_version=prompt_version(),
+        schema_version=schema_hash(),
+        reasks=reasks,
+    )
+
+
+def _serve_from_cache(sources: list[Source], model: str, run: _Run) -> list[Source]:
+    """Emit every cached record; return the sources that still need the model."""
+    if run.cache is None:
+        return sources
+    remaining = []
+    for source in sources:
+        record = run.cache.get(_key(source, model, run.options.reasks))
+        if record is None:
+            remaining.append(source)
+        else:
+            if not run.options.quiet:
+                _say(f"{source.origin}: from cache")
+            run.succeed(source, record)
+    return remaining
+
+
+def _ask_model(sources: list[Source], settings: Any, run: _Run) -> None:
+    from summarise.backend import connect
+
+    options = run.options
+    progress: Callable[[str], None] = (lambda _: None) if options.quiet else _say
+    with connect(settings, progress=progress) as backend:
+        if settings.model is None:  # only now known: the server's default model
+            sources = _serve_from_cache(sources, backend.model, run)
+        workers = 1 if settings.kind == "embedded" else max(1, options.concurrency)
+        total = len(sources)
+        if workers == 1:
             for number, source in enumerate(sources, start=1):
-                progress(f"[{number}/{len(sources)}] {source.origin}: asking {backend.model}")
-                try:
-                    record = summarise_text(source.text, backend, reasks=options.reasks)
-                except SummariseError as error:
-                    _say(f"{source.origin}: {error}")
-                    codes.append(error.exit_code)
-                    continue
-                for line in record.ungrounded:
-                    _say(f"{source.origin}: unverified {line}")
-                if options.strict and record.ungrounded:
-                    codes.append(EXIT_UNGROUNDED)
-                _show(source.origin, record, options, several, out)
+                _one(source, backend, run, f"[{number}/{total}]")
+            return
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(_one, s, backend, run, "") for s in sources]
+            for finished, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                progress(f"[{finished}/{total}] finished")
+        finally:
+            # On Ctrl-C/SIGTERM: drop what has not started; what is in flight is abandoned.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _one(source: Source, backend: Backend, run: _Run, label: str) -> None:
+    from summarise.pipeline import summarise_text
+
+    if not run.options.quiet:
+        _say(f"{label} {source.origin}: asking {backend.model}".strip())
+    started = time.perf_counter()
+    try:
+        with run.lock:
+            run.model_calls += 1
+        record = summarise_text(source.text, backend, reasks=run.options.reasks)
     except SummariseError as error:
-        _say(str(error))
-        codes.append(error.exit_code)
-    return max(codes, default=EXIT_OK)
+        run.fail(source.origin, source.sha256, error)
+        return
+    run.fresh[source.sha256] = record
+    if run.cache is not None:
+        run.cache.put(_key(source, backend.model, run.options.reasks), record)
+    if not run.options.quiet:
+        _say(f"{source.origin}: done in {time.perf_counter() - started:.1f} s")
+    run.succeed(source, record)

@@ -72,7 +72,9 @@ class RecordDraft(_Strict):
 
     headline: str = Field(description="A one-line headline for the article.")
     summary: str = Field(description="Two to four sentences: what happened, who, and why.")
-    key_points: list[str] = Field(min_length=1, description="The main facts, one per item.")
+    key_points: list[str] = Field(
+        min_length=1, description="The three to six main facts, one short sentence each."
+    )
     entities: list[EntityDraft] = Field(min_length=1, description="People, organisations, places.")
     figures: list[FigureDraft] = Field(min_length=1, description="Every number that matters.")
     quotes: list[QuoteDraft] = Field(min_length=1, description="Every direct quotation.")

@@ -1,0 +1,136 @@
+"""Speed of a record on the embedded model: the pipeline against a naive instructor call.
+
+Run on demand (it takes several minutes and needs the embedded model installed):
+
+    .venv/bin/python benchmarks/bench.py            # three seeds; JSON in benchmarks/results.json
+    .venv/bin/python benchmarks/bench.py --seeds 1  # a quicker look
+
+Both contestants share one llama.cpp server (started here, as `summarise` does) and take turns
+per article, so machine load hits them alike. The naive baseline is what one would write first:
+one instructor TOOLS call with the same RecordDraft schema, the article in a bare user message,
+no instructions, no grounding, no re-ask. The pipeline is `summarise_text` as shipped. Also
+timed: CLI start (`summarise --help`, `--version`) and the offline `pytest evals/`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "evals" / "articles").glob("*.txt"))
+VENV_BIN = Path(sys.executable).parent
+
+
+def _naive(base_url: str, model: str, text: str) -> dict[str, float]:
+    import instructor
+    import openai
+
+    from summarise.schema import RecordDraft
+
+    client = instructor.from_openai(
+        openai.OpenAI(api_key="not-needed", base_url=base_url, timeout=900),
+        mode=instructor.Mode.TOOLS,
+    )
+    started = time.perf_counter()
+    _, completion = client.chat.completions.create_with_completion(
+        model=model,
+        messages=[{"role": "user", "content": f"Summarise this news article:\n\n{text}"}],
+        response_model=RecordDraft,
+        max_retries=2,
+        temperature=0,
+        max_tokens=1536,
+    )
+    usage = completion.usage
+    return {
+        "seconds": time.perf_counter() - started,
+        "prompt_tokens": usage.prompt_tokens if usage else 0,
+        "completion_tokens": usage.completion_tokens if usage else 0,
+    }
+
+
+def _pipeline(backend: Any, text: str) -> dict[str, float]:
+    from summarise.pipeline import summarise_text
+
+    started = time.perf_counter()
+    record = summarise_text(text, backend)
+    return {
+        "seconds": time.perf_counter() - started,
+        "prompt_tokens": record.provenance.usage.prompt_tokens,
+        "completion_tokens": record.provenance.usage.completion_tokens,
+        "attempts": record.provenance.attempts,
+        "unverified": len(record.ungrounded),
+    }
+
+
+def _command_seconds(args: list[str], repeat: int) -> float:
+    """Median wall time of a command over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=len(SEEDS), help="How many seed articles.")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--skip-model", action="store_true", help="Only CLI start and evals.")
+    args = parser.parse_args()
+
+    from summarise.backend import Backend, BackendSettings
+    from summarise.embedded import model_path, serve
+
+    results: dict[str, Any] = {"articles": {}}
+    summarise = str(VENV_BIN / "summarise")
+    results["cli_help_s"] = _command_seconds([summarise, "--help"], repeat=5)
+    results["cli_version_s"] = _command_seconds([summarise, "--version"], repeat=5)
+    results["pytest_evals_s"] = _command_seconds(
+        [str(VENV_BIN / "pytest"), "evals/", "-q", "-p", "no:cacheprovider"], repeat=1
+    )
+    if not args.skip_model:
+        settings = BackendSettings.from_environment(environ={})
+        started = time.perf_counter()
+        gguf = model_path(None)
+        with serve(gguf) as url:
+            backend = Backend(settings, url)
+            results["load_s"] = time.perf_counter() - started
+            for path in SEEDS[: args.seeds]:
+                text = path.read_text(encoding="utf-8")
+                naive = _naive(url, backend.model, text)
+                pipeline = _pipeline(backend, text)
+                results["articles"][path.name] = {"naive": naive, "pipeline": pipeline}
+                ratio = pipeline["seconds"] / naive["seconds"]
+                print(
+                    f"{path.name}: naive {naive['seconds']:.1f} s "
+                    f"({naive['prompt_tokens']:.0f}+{naive['completion_tokens']:.0f} tok), "
+                    f"pipeline {pipeline['seconds']:.1f} s "
+                    f"({pipeline['prompt_tokens']:.0f}+{pipeline['completion_tokens']:.0f} tok, "
+                    f"{pipeline['attempts']:.0f} attempt(s)), ratio {ratio:.2f}",
+                    flush=True,
+                )
+        articles = results["articles"].values()
+        naive_total = sum(a["naive"]["seconds"] for a in articles)
+        pipeline_total = sum(a["pipeline"]["seconds"] for a in articles)
+        results["ratio_pipeline_to_naive"] = pipeline_total / naive_total
+        print(
+            f"load {results['load_s']:.1f} s; total ratio {results['ratio_pipeline_to_naive']:.2f}"
+        )
+    print(
+        f"summarise --help {results['cli_help_s']:.3f} s, --version "
+        f"{results['cli_version_s']:.3f} s, pytest evals/ {results['pytest_evals_s']:.1f} s"
+    )
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
