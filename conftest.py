@@ -58,8 +58,14 @@ def _cassette_fully_played(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def is_recording(config: pytest.Config) -> bool:
-    """Whether this run records cassettes (``--record-mode`` other than ``none``)."""
-    return str(config.getoption("--record-mode")) != "none"
+    """Whether this run records cassettes: ``--record-mode`` given and not ``none``."""
+    return (config.getoption("--record-mode") or "none") != "none"
+
+
+@pytest.fixture(scope="session")
+def recording(pytestconfig: pytest.Config) -> bool:
+    """True when this run records cassettes (and so talks to a real model)."""
+    return is_recording(pytestconfig)
 
 
 @pytest.fixture(scope="session")

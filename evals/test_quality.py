@@ -30,17 +30,11 @@ EVALS = Path(__file__).parent
 CASES = load_cases(EVALS)
 
 
-def _recording(config: pytest.Config) -> bool:
-    return str(config.getoption("--record-mode")) != "none"
-
-
 @pytest.mark.vcr
 @pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
-def test_case(
-    case: EvalCase, model_backend: Backend, eval_run: EvalRun, pytestconfig: pytest.Config
-) -> None:
+def test_case(case: EvalCase, model_backend: Backend, eval_run: EvalRun, recording: bool) -> None:
     stored = read_output(EVALS, case.case_id)
-    if _recording(pytestconfig):
+    if recording:
         record = summarise_text(case.article, model_backend)
         eval_run.changes[case.case_id] = record_diff(stored, record)
         write_output(EVALS, case.case_id, record)

@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from summarise import embedded
 from summarise.errors import BackendError
@@ -73,11 +75,14 @@ class BackendSettings:
         return cls("embedded", name, None, None, gguf)
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 @dataclass(frozen=True)
-class Reply:
+class Reply(Generic[ModelT]):
     """One model answer: the parsed draft and what it cost."""
 
-    draft: RecordDraft
+    draft: ModelT
     usage: Usage
     model: str
 
@@ -113,15 +118,19 @@ class Backend:
             raise BackendError("the model server lists no models; pass --model")
         return models[0].id
 
-    def extract(self, messages: list[dict[str, Any]]) -> Reply:
-        """Ask for a record; schema-invalid answers are re-asked by instructor, then raised."""
+    def extract(self, messages: list[dict[str, Any]]) -> Reply[RecordDraft]:
+        """Ask for an article record (see :meth:`ask`)."""
+        return self.ask(messages, RecordDraft)
+
+    def ask(self, messages: list[dict[str, Any]], response_model: type[ModelT]) -> Reply[ModelT]:
+        """Ask for ``response_model``; schema-invalid answers are re-asked by instructor."""
         from instructor.core.exceptions import InstructorRetryException
 
         try:
             draft, completion = self._client.chat.completions.create_with_completion(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
-                response_model=RecordDraft,
+                response_model=response_model,
                 max_retries=SCHEMA_RETRIES,
                 temperature=0,
                 max_tokens=MAX_COMPLETION_TOKENS,

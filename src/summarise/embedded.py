@@ -11,6 +11,7 @@ path as any remote server, and the cassettes record real traffic.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import socket
 import subprocess
@@ -140,12 +141,10 @@ def serve(
     gguf: Path, *, threads: int = 2, progress: Progress = _quiet, verbose: bool = False
 ) -> Iterator[str]:
     """Serve ``gguf`` with llama.cpp on a free loopback port; yield its OpenAI base URL."""
-    try:
-        import llama_cpp.server  # noqa: F401  (only checks that the server extra is installed)
-    except ImportError as exc:
+    if importlib.util.find_spec("llama_cpp") is None:
         raise ModelUnavailable(
             "llama-cpp-python[server] is not installed: install 'summarise[embedded]'"
-        ) from exc
+        )
     port = _free_port()
     command = [
         sys.executable, "-m", "llama_cpp.server",
