@@ -44,6 +44,18 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTES / request.path.parent.name / request.path.stem)
 
 
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Remember whether a test's body failed, so teardown checks do not pile on."""
+    report = yield
+    if call.when == "call":
+        item.stash[CALL_FAILED] = call.excinfo is not None
+    return report
+
+
 @pytest.fixture(autouse=True)
 def _cassette_fully_played(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a replayed test that did not use every recorded exchange (a silent behaviour change)."""
@@ -52,6 +64,8 @@ def _cassette_fully_played(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     cassette = request.getfixturevalue("vcr")
     yield
+    if request.node.stash.get(CALL_FAILED, False):
+        return
     if cassette.record_mode == "none" and not cassette.all_played:
         unplayed = len(cassette.data) - cassette.play_count
         pytest.fail(f"{unplayed} recorded exchange(s) of {cassette._path} were never requested")

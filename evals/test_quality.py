@@ -42,7 +42,9 @@ def test_case(case: EvalCase, model_backend: Backend, eval_run: EvalRun, recordi
         stale = staleness(stored)
         if stale:
             eval_run.stale[case.case_id] = stale
-            pytest.fail(f"case {case.case_id} is stale ({stale}); re-record with `{RERECORD}`")
+            pytest.fail(
+                f"case {case.case_id} is stale ({stale}); re-record: {RERECORD}", pytrace=False
+            )
         record = summarise_text(case.article, model_backend)
         assert stored is not None
         replayed = record.model_dump(exclude={"provenance": {"latency_s"}})

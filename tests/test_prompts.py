@@ -118,8 +118,19 @@ def test_shipped_record_user_needs_the_article() -> None:
         prompts.render("record.user")
 
 
-def test_shipped_reask_user_lists_each_problem() -> None:
-    problems = ["quotes[0]: quote 'x' is not in the article", "figures[1]: value '3' ..."]
-    text = prompts.render("reask.user", problems=problems)
-    for problem in problems:
-        assert f"- {problem}" in text.splitlines()
+def test_shipped_repair_user_lists_each_failed_item() -> None:
+    from summarise.repair import Target
+
+    items = [
+        Target("quotes[0]", "quote", "We never lose", "said by Ana Ruiz"),
+        Target("figures[1]", "evidence", "about 3 bridges", "contains the number 3 (bridges)"),
+    ]
+    text = prompts.render("repair.user", article="The {{ mayor }} spoke.", items=items)
+    assert "The {{ mayor }} spoke." in text
+    lines = text.splitlines()
+    assert "- quotes[0] (quote; said by Ana Ruiz), given as: We never lose" in lines
+    assert any(line.startswith("- figures[1] (evidence; contains the number 3") for line in lines)
+
+
+def test_shipped_repair_system_renders() -> None:
+    assert "null" in prompts.render("repair.system")

@@ -7,6 +7,8 @@ Matching is exact after one normalisation, applied identically to the source and
 3. every dash and minus (en, em, figure dash, minus sign) becomes ``-``;
 4. every run of whitespace becomes one space; leading and trailing space is dropped.
 
+A match must not cut a word or a number: "5%" is not found inside "3.5%".
+
 When a span is looked up, quotation marks and sentence punctuation at its two ends are not part
 of the claim (a quote ending in "." where the article has "," before its closing mark is still
 verbatim); everything between them must match.
@@ -86,6 +88,27 @@ def _clusters(text: str) -> Iterable[tuple[int, str]]:
         start = index
 
 
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` neither starts nor ends inside a word or a number.
+
+    "5%" must not be found inside "3.5%", nor "ally" inside "totally": a span that cuts a word
+    or a number in two does not say what the article says.
+    """
+
+    def joined(outer: int, inner: int, beyond: int) -> bool:
+        if not (0 <= outer < len(text)) or not text[inner].isalnum():
+            return False
+        if text[outer].isalnum():
+            return True
+        # a decimal point or thousands separator between two digits: 3.5, 1,000
+        return (
+            text[outer] in ".," and text[inner].isdigit()
+            and 0 <= beyond < len(text) and text[beyond].isdigit()
+        )  # fmt: skip
+
+    return not joined(start - 1, start, start - 2) and not joined(end, end - 1, end + 1)
+
+
 @dataclass(frozen=True)
 class NormalisedSource:
     """A source in normalised form, with a map from each normalised index to the original."""
@@ -126,7 +149,8 @@ class NormalisedSource:
         at = self.text.find(wanted) if wanted else -1
         while at >= 0:
             end = at + len(wanted)
-            spans.append(Span(start=self.starts[at], end=self.ends[end - 1]))
+            if _whole(self.text, at, end):
+                spans.append(Span(start=self.starts[at], end=self.ends[end - 1]))
             at = self.text.find(wanted, at + 1)
         return spans
 

@@ -1,9 +1,8 @@
-"""From article text to a checked record: render the prompt, ask, ground, re-ask, flag.
+"""From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
-The loop is the product's promise in code. The model drafts; grounding checks every span; what
-fails is sent back once more with the reasons (``reasks`` times at most); the attempt with the
-fewest failures is kept and whatever still fails stays in the record *flagged*, never dropped and
-never presented as verified.
+The loop is the product's promise in code. The model drafts; grounding checks every span; the
+spans that fail are sent back for repair with what was wrong (``reasks`` times at most); whatever
+still fails stays in the record *flagged*, never dropped and never presented as verified.
 """
 
 from __future__ import annotations
@@ -12,10 +11,10 @@ import hashlib
 import time
 from typing import Any
 
-from summarise import prompts
+from summarise import prompts, repair
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
-from summarise.grounding import GroundedDraft, ground
+from summarise.grounding import ground
 from summarise.schema import Provenance, Record, Usage, schema_hash
 
 DEFAULT_REASKS = 1
@@ -51,29 +50,28 @@ def first_messages(article: str) -> list[dict[str, Any]]:
 
 
 def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS) -> Record:
-    """Produce the checked record of ``text`` with ``backend``."""
+    """Produce the checked record of ``text`` with ``backend``.
+
+    One full extraction, then up to ``reasks`` targeted repairs of the spans that failed
+    grounding (see :mod:`summarise.repair`); whatever still fails stays in the record, flagged.
+    """
     check_fits(text, backend.settings.context_tokens)
     started = time.perf_counter()
-    messages = first_messages(text)
-    usage = Usage()
-    best: GroundedDraft | None = None
-    attempts = 0
-    while True:
-        attempts += 1
-        reply = backend.extract(messages)
-        usage = Usage(
-            prompt_tokens=usage.prompt_tokens + reply.usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens + reply.usage.completion_tokens,
-        )
-        grounded = ground(reply.draft, text)
-        if best is None or len(grounded.problems) < len(best.problems):
-            best = grounded
-        if not grounded.problems or attempts > reasks:
+    reply = backend.extract(first_messages(text))
+    draft, usage, attempts = reply.draft, reply.usage, 1
+    grounded = ground(draft, text)
+    for _ in range(reasks):
+        failed = repair.targets(grounded)
+        if not failed:
             break
-        # The re-ask repeats the opening conversation word for word and adds the reasons, so a
-        # server with prompt caching reuses everything up to and including the article.
-        reask = prompts.render("reask.user", problems=grounded.problems)
-        messages = [*first_messages(text), {"role": "user", "content": reask}]
+        fixes = backend.ask(repair.messages(text, failed), repair.Repairs)
+        attempts += 1
+        usage = Usage(
+            prompt_tokens=usage.prompt_tokens + fixes.usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens + fixes.usage.completion_tokens,
+        )
+        draft = repair.apply(draft, fixes.draft, failed)
+        grounded = ground(draft, text)
     provenance = Provenance(
         model=backend.model,
         backend=backend.settings.kind,
@@ -84,4 +82,4 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         latency_s=round(time.perf_counter() - started, 3),
         attempts=attempts,
     )
-    return Record.model_validate({**best.to_record_fields(), "provenance": provenance})
+    return Record.model_validate({**grounded.to_record_fields(), "provenance": provenance})

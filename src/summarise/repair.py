@@ -1,0 +1,94 @@
+"""Targeted repair: ask again only for the spans that failed grounding, not for a whole record.
+
+Re-asking for the whole record costs a second full generation (the dominant cost on a small
+local model) and can break items that were right. A repair names each failed quote, stance
+evidence or figure evidence by its id, shows what the model wrote, and asks for the exact words
+from the article, or null when the article has none. Each fix is checked again like any span;
+an item whose fix still fails, or that the model withdrew, stays in the record, flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarise import prompts
+from summarise.grounding import GroundedDraft
+from summarise.schema import RecordDraft
+
+
+class SpanFix(BaseModel):
+    """The exact article text for one failed item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item: str = Field(description="The item id exactly as given, e.g. 'quotes[1]'.")
+    text: str | None = Field(
+        description="The exact words from the article, copied character for character; "
+        "null if the article has no such words."
+    )
+
+
+class Repairs(BaseModel):
+    """One fix per failed item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fixes: list[SpanFix] = Field(min_length=1, description="One fix per item listed.")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A failed span the model is asked to fix."""
+
+    item: str
+    kind: str  # what the text is: "quote", "evidence"
+    wrote: str
+    about: str
+
+
+def targets(grounded: GroundedDraft) -> list[Target]:
+    """The failed spans worth repairing: quote texts, stance evidence, figure evidence."""
+    found: list[Target] = []
+    for index, quote in enumerate(grounded.quotes):
+        if not quote.check.verified:
+            found.append(
+                Target(f"quotes[{index}]", "quote", quote.text, f"said by {quote.speaker}")
+            )
+    for index, stance in enumerate(grounded.stances):
+        if not stance.check.verified:
+            about = f"shows the stance of {stance.holder} ({stance.stance}) on {stance.target}"
+            found.append(Target(f"stances[{index}]", "evidence", stance.evidence, about))
+    for index, figure in enumerate(grounded.figures):
+        if not figure.check.verified:
+            about = f"contains the number {figure.value} ({figure.measures})"
+            found.append(Target(f"figures[{index}]", "evidence", figure.evidence, about))
+    return found
+
+
+def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
+    """The repair conversation: its own short instructions, the article, the failed items."""
+    return [
+        {"role": "system", "content": prompts.render("repair.system")},
+        {"role": "user", "content": prompts.render("repair.user", article=article, items=failed)},
+    ]
+
+
+def apply(draft: RecordDraft, repairs: Repairs, failed: list[Target]) -> RecordDraft:
+    """The draft with each fixed text put in place; unknown ids and withdrawals change nothing."""
+    wanted = {t.item for t in failed}
+    quotes, stances, figures = list(draft.quotes), list(draft.stances), list(draft.figures)
+    for fix in repairs.fixes:
+        if fix.item not in wanted or not fix.text:
+            continue
+        kind, _, rest = fix.item.partition("[")
+        index = int(rest.rstrip("]"))
+        if kind == "quotes":
+            quotes[index] = quotes[index].model_copy(update={"text": fix.text})
+        elif kind == "stances":
+            stances[index] = stances[index].model_copy(update={"evidence": fix.text})
+        elif kind == "figures":
+            figures[index] = figures[index].model_copy(update={"evidence": fix.text})
+    return draft.model_copy(update={"quotes": quotes, "stances": stances, "figures": figures})

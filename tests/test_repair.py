@@ -1,0 +1,106 @@
+"""Targeted repair: only failed spans are re-asked, fixes are re-checked, nothing is dropped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fake_model import DRAFT, Answer, Server, running_server
+
+from summarise.backend import Backend, BackendSettings
+from summarise.grounding import ground
+from summarise.pipeline import summarise_text
+from summarise.repair import Repairs, SpanFix, apply, targets
+from summarise.schema import RecordDraft
+
+ARTICLE = (
+    'The council voted 7 to 2 for a library. "It is for every child," said Mayor Ana Ruiz. '
+    "The council voted after a long debate."
+)
+loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+
+def _draft(quote: str, evidence: str = "voted") -> RecordDraft:
+    data: dict[str, Any] = json.loads(json.dumps(DRAFT))
+    data["quotes"][0]["text"] = quote
+    data["stances"][0]["evidence"] = evidence
+    return RecordDraft.model_validate(data)
+
+
+def test_targets_name_only_failed_quotes_stances_and_figures() -> None:
+    grounded = ground(_draft("It is for all children", evidence="voted"), ARTICLE)
+    assert [t.item for t in targets(grounded)] == ["quotes[0]"]
+    assert targets(ground(_draft("It is for every child"), ARTICLE)) == []
+
+
+def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> None:
+    draft = _draft("It is for all children", evidence="approved")
+    failed = targets(ground(draft, ARTICLE))
+    fixes = Repairs(
+        fixes=[
+            SpanFix(item="quotes[0]", text="It is for every child"),
+            SpanFix(item="stances[0]", text=None),
+            SpanFix(item="quotes[7]", text="nonsense"),
+        ]
+    )
+    repaired = apply(draft, fixes, failed)
+    assert repaired.quotes[0].text == "It is for every child"
+    assert repaired.stances[0].evidence == "approved"  # withdrawn: kept, still flagged
+    assert len(repaired.quotes) == len(draft.quotes)
+
+
+def _completion(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    call = {"name": name, "arguments": json.dumps(arguments)}
+    message = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "c", "type": "function", "function": call}],
+    }
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": message}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with running_server() as scripted:
+        yield scripted
+
+
+@loopback
+def test_pipeline_repairs_a_misquote_with_one_small_request(server: Server) -> None:
+    draft = _draft("It is for all children").model_dump()
+    fix = {"fixes": [{"item": "quotes[0]", "text": "It is for every child"}]}
+    server.script = [
+        Answer(body=_completion("RecordDraft", draft)),
+        Answer(body=_completion("Repairs", fix)),
+    ]
+    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
+    record = summarise_text(ARTICLE, backend, reasks=1)
+    assert record.quotes[0].text == "It is for every child" and record.quotes[0].check.verified
+    assert record.provenance.attempts == 2
+    assert record.provenance.usage.prompt_tokens == 200
+    repair_request = server.requests[1]["messages"][1]["content"]
+    assert "quotes[0] (quote; said by Ana Ruiz), given as: It is for all children" in repair_request
+    assert "stances[0]" not in repair_request  # its evidence was verified: not re-asked
+
+
+@loopback
+def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
+    draft = _draft("It is for all children").model_dump()
+    fix = {"fixes": [{"item": "quotes[0]", "text": "It is for most children"}]}
+    server.script = [
+        Answer(body=_completion("RecordDraft", draft)),
+        Answer(body=_completion("Repairs", fix)),
+    ]
+    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
+    record = summarise_text(ARTICLE, backend, reasks=1)
+    assert not record.quotes[0].check.verified
+    assert record.ungrounded and "most children" in record.ungrounded[0]
