@@ -28,7 +28,32 @@ SEEDS = sorted((ROOT / "evals" / "articles").glob("*.txt"))
 VENV_BIN = Path(sys.executable).parent
 
 
-def _naive(base_url: str, model: str, text: str) -> dict[str, float]:
+def _f1_by_field(record: Any, name: str) -> dict[str, float]:
+    """The eval's per-field F1 of a record of seed ``name`` against its hand-written gold."""
+    from summarise.evaluation.gold import load_gold_case
+    from summarise.evaluation.scorers import score_case
+
+    gold = load_gold_case(ROOT / "evals" / "gold" / f"{name.split('_')[0]}.yaml")
+    text = (ROOT / "evals" / "articles" / name).read_text(encoding="utf-8")
+    return {field: round(s.f1, 3) for field, s in score_case(gold, record, text).items()}
+
+
+def _naive_record(draft: Any, text: str, seconds: float) -> Any:
+    """The naive answer, grounded by the same rules, so the eval can judge it like ours."""
+    import hashlib
+
+    from summarise.grounding import ground
+    from summarise.schema import Provenance, Record, Usage
+
+    provenance = Provenance(
+        model="naive", backend="embedded", prompt_version="naive", schema_version="naive",
+        source_sha256=hashlib.sha256(text.encode()).hexdigest(), usage=Usage(),
+        latency_s=seconds, attempts=1,
+    )  # fmt: skip
+    return Record(**dict(ground(draft, text)), provenance=provenance)
+
+
+def _naive(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
     import instructor
     import openai
 
@@ -39,7 +64,7 @@ def _naive(base_url: str, model: str, text: str) -> dict[str, float]:
         mode=instructor.Mode.TOOLS,
     )
     started = time.perf_counter()
-    _, completion = client.chat.completions.create_with_completion(
+    draft, completion = client.chat.completions.create_with_completion(
         model=model,
         messages=[{"role": "user", "content": f"Summarise this news article:\n\n{text}"}],
         response_model=RecordDraft,
@@ -47,15 +72,17 @@ def _naive(base_url: str, model: str, text: str) -> dict[str, float]:
         temperature=0,
         max_tokens=1536,
     )
+    seconds = time.perf_counter() - started
     usage = completion.usage
     return {
-        "seconds": time.perf_counter() - started,
+        "seconds": seconds,
         "prompt_tokens": usage.prompt_tokens if usage else 0,
         "completion_tokens": usage.completion_tokens if usage else 0,
+        "f1": _f1_by_field(_naive_record(draft, text, seconds), name),
     }
 
 
-def _pipeline(backend: Any, text: str) -> dict[str, float]:
+def _pipeline(backend: Any, text: str, name: str) -> dict[str, Any]:
     from summarise.pipeline import summarise_text
 
     started = time.perf_counter()
@@ -66,6 +93,7 @@ def _pipeline(backend: Any, text: str) -> dict[str, float]:
         "completion_tokens": record.provenance.usage.completion_tokens,
         "attempts": record.provenance.attempts,
         "unverified": len(record.ungrounded),
+        "f1": _f1_by_field(record, name),
     }
 
 
@@ -106,9 +134,9 @@ def main() -> None:
             texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS[: args.seeds]}
             # Each contestant runs its whole batch in turn, as a user's batch would, so each
             # gets the server's prefix cache for its own fixed instructions and schema.
-            naive = {name: _naive(url, backend.model, text) for name, text in texts.items()}
+            naive = {n: _naive(url, backend.model, text, n) for n, text in texts.items()}
             for name, text in texts.items():
-                pipeline = _pipeline(backend, text)
+                pipeline = _pipeline(backend, text, name)
                 results["articles"][name] = {"naive": naive[name], "pipeline": pipeline}
                 ratio = pipeline["seconds"] / naive[name]["seconds"]
                 print(
@@ -123,9 +151,13 @@ def main() -> None:
         naive_total = sum(a["naive"]["seconds"] for a in articles)
         pipeline_total = sum(a["pipeline"]["seconds"] for a in articles)
         results["ratio_pipeline_to_naive"] = pipeline_total / naive_total
-        print(
-            f"load {results['load_s']:.1f} s; total ratio {results['ratio_pipeline_to_naive']:.2f}"
-        )
+        ratio = results["ratio_pipeline_to_naive"]
+        print(f"load {results['load_s']:.1f} s; total ratio pipeline/naive {ratio:.2f}")
+        print("mean F1 by field (naive -> pipeline):")
+        for field in next(iter(articles))["naive"]["f1"]:
+            before = statistics.fmean(a["naive"]["f1"][field] for a in articles)
+            after = statistics.fmean(a["pipeline"]["f1"][field] for a in articles)
+            print(f"  {field:<11} {before:.3f} -> {after:.3f}")
     print(
         f"summarise --help {results['cli_help_s']:.3f} s, --version "
         f"{results['cli_version_s']:.3f} s, pytest evals/ {results['pytest_evals_s']:.1f} s"

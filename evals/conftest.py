@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from summarise.evaluation.report import EvalRun, field_table, read_json, summarise_fields
+from summarise.evaluation.report import EvalRun, build_report, field_table, read_json
 
 EVALS = Path(__file__).parent
 BASELINE = EVALS / "baseline.json"
@@ -39,7 +39,7 @@ def pytest_terminal_summary(
         return
     terminalreporter.section("summarise eval")
     if run.results:
-        report = {"fields": summarise_fields(run.results)}
+        report = build_report(run.results, run.stale, run.story)
         terminalreporter.write_line(field_table(report, read_json(BASELINE)))
     for case_id, lines in run.changes.items():
         terminalreporter.write_line(f"\nchanges in case {case_id}:")

@@ -13,6 +13,7 @@ import pytest
 
 from summarise.backend import Backend
 from summarise.evaluation.dataset import (
+    STORY_FILE,
     EvalCase,
     load_cases,
     read_output,
@@ -20,11 +21,15 @@ from summarise.evaluation.dataset import (
     write_output,
 )
 from summarise.evaluation.diff import record_diff
+from summarise.evaluation.gold import load_gold_story
 from summarise.evaluation.harness import RERECORD_COMMAND as RERECORD
 from summarise.evaluation.harness import conclude
 from summarise.evaluation.report import CaseResult, EvalRun
 from summarise.evaluation.scorers import score_case
+from summarise.evaluation.story_scorers import score_story
 from summarise.pipeline import summarise_text
+from summarise.story import StoryRecord
+from summarise.story_build import build_story
 
 EVALS = Path(__file__).parent
 CASES = load_cases(EVALS)
@@ -55,6 +60,28 @@ def test_case(case: EvalCase, model_backend: Backend, eval_run: EvalRun, recordi
         record = stored
     scores = score_case(case.gold, record, case.article)
     eval_run.results.append(CaseResult(case.case_id, scores, record))
+
+
+@pytest.mark.vcr
+def test_story(model_backend: Backend, eval_run: EvalRun, recording: bool) -> None:
+    """The three seeds as one story (stored records, tensions named by the model), scored."""
+    gold = load_gold_story(EVALS / "gold" / STORY_FILE)
+    records, texts = {}, {}
+    for case in (c for c in CASES if c.case_id in gold.cases):
+        record = read_output(EVALS, case.case_id)
+        stale = staleness(record)
+        if stale or record is None:
+            pytest.fail(f"story: case {case.case_id} is stale ({stale})", pytrace=False)
+        records[case.case_id], texts[case.case_id] = record, case.article
+    story = build_story(records, texts, model_backend)
+    stored = EVALS / "outputs" / "story.json"
+    if recording:
+        stored.write_text(story.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    else:
+        assert story == StoryRecord.model_validate_json(stored.read_text(encoding="utf-8")), (
+            f"replaying the story gives another digest than {stored}; re-record: {RERECORD}"
+        )
+    eval_run.story = score_story(gold, story)
 
 
 def test_quality_gate(eval_run: EvalRun, pytestconfig: pytest.Config) -> None:

@@ -29,9 +29,9 @@ DRAFT: dict[str, Any] = {
 }
 
 
-def completion(arguments: dict[str, Any]) -> dict[str, Any]:
-    """A chat completion whose one tool call carries ``arguments``, as instructor TOOLS expects."""
-    call = {"name": "RecordDraft", "arguments": json.dumps(arguments)}
+def completion(arguments: dict[str, Any], name: str = "RecordDraft") -> dict[str, Any]:
+    """A chat completion whose one tool call ``name`` carries ``arguments`` (instructor TOOLS)."""
+    call = {"name": name, "arguments": json.dumps(arguments)}
     message = {
         "role": "assistant",
         "content": None,

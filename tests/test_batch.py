@@ -133,3 +133,34 @@ def test_sigterm_mid_batch_leaves_valid_jsonl_and_a_rerun_finishes(
     # Each article is asked once, plus at most the one request in flight when the run was killed.
     assert len(server.requests) - calls_before == 3 - records_before
     assert len(server.requests) <= 4
+
+
+@loopback
+def test_story_prints_every_record_and_the_digest(server: Server, tmp_path: Path) -> None:
+    tension = {
+        "about": "pace",
+        "source_a": "002_8641c2db8d8d2e9f",
+        "position_a": "some member states remain hesitant",
+        "source_b": "003_8f5e3e2bb4c303c0",
+        "position_b": "There's broad support",
+    }
+    call = {"name": "TensionsDraft", "arguments": json.dumps({"tensions": [tension]})}
+    tensions = json.loads(json.dumps(server.script[0].body))
+    tensions["choices"][0]["message"]["tool_calls"][0]["function"] = call
+    server.script = [Answer(), Answer(), Answer(body=tensions)]
+    seeds = [str(ARTICLES / "002_8641c2db8d8d2e9f.txt"), str(ARTICLES / "003_8f5e3e2bb4c303c0.txt")]
+    result = CliRunner().invoke(
+        main,
+        [*_args(server, tmp_path, *seeds), "--story", "--format", "json", "--concurrency", "1"],
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    digest = json.loads(result.stdout)
+    assert sorted(digest["articles"]) == ["002_8641c2db8d8d2e9f", "003_8f5e3e2bb4c303c0"]
+    [named] = digest["story"]["tensions"]
+    assert named["verified"] is True
+    assert len(server.requests) == 3
+
+
+def test_story_refuses_out(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", "a.txt", "--story", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "--story" in result.output

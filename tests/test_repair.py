@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_model import DRAFT, Answer, Server, running_server
+from fake_model import DRAFT, Answer, Server, completion, running_server
 
 from summarise.backend import Backend, BackendSettings
 from summarise.grounding import ground
@@ -51,23 +51,6 @@ def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> No
     assert len(repaired.quotes) == len(draft.quotes)
 
 
-def _completion(name: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    call = {"name": name, "arguments": json.dumps(arguments)}
-    message = {
-        "role": "assistant",
-        "content": None,
-        "tool_calls": [{"id": "c", "type": "function", "function": call}],
-    }
-    return {
-        "id": "x",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "m",
-        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": message}],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
-    }
-
-
 @pytest.fixture
 def server() -> Iterator[Server]:
     with running_server() as scripted:
@@ -79,14 +62,14 @@ def test_pipeline_repairs_a_misquote_with_one_small_request(server: Server) -> N
     draft = _draft("It is for all children").model_dump()
     fix = {"fixes": [{"item": "quotes[0]", "text": "It is for every child"}]}
     server.script = [
-        Answer(body=_completion("RecordDraft", draft)),
-        Answer(body=_completion("Repairs", fix)),
+        Answer(body=completion(draft)),
+        Answer(body=completion(fix, "Repairs")),
     ]
     backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
     record = summarise_text(ARTICLE, backend, reasks=1)
     assert record.quotes[0].text == "It is for every child" and record.quotes[0].check.verified
     assert record.provenance.attempts == 2
-    assert record.provenance.usage.prompt_tokens == 200
+    assert record.provenance.usage.prompt_tokens == 20
     repair_request = server.requests[1]["messages"][1]["content"]
     assert "quotes[0] (quote; said by Ana Ruiz), given as: It is for all children" in repair_request
     assert "stances[0]" not in repair_request  # its evidence was verified: not re-asked
@@ -97,8 +80,8 @@ def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
     draft = _draft("It is for all children").model_dump()
     fix = {"fixes": [{"item": "quotes[0]", "text": "It is for most children"}]}
     server.script = [
-        Answer(body=_completion("RecordDraft", draft)),
-        Answer(body=_completion("Repairs", fix)),
+        Answer(body=completion(draft)),
+        Answer(body=completion(fix, "Repairs")),
     ]
     backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
     record = summarise_text(ARTICLE, backend, reasks=1)

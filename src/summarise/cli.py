@@ -30,6 +30,7 @@ Examples:
   summarise --base-url http://localhost:11434/v1 --model llama3.1 article.txt
   summarise --strict article.txt || echo "something could not be verified"
   summarise articles/ --out results.jsonl   a batch; re-run the same to finish after a stop
+  summarise --story a.txt b.txt c.txt       one event, several outlets: a cross-source digest
 
 \b
 Backend: --base-url or $OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI when
@@ -104,6 +105,11 @@ def main() -> None:
     help="Cache folder (default: the platform's user cache, or $SUMMARISE_CACHE_DIR).",
 )
 @click.option(
+    "--story",
+    is_flag=True,
+    help="Read the inputs as one story: shared and unique facts, tensions, a stance matrix.",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 32),
     default=4,
@@ -123,14 +129,18 @@ def run(
     no_cache: bool,
     cache_dir: Path | None,
     concurrency: int,
+    story: bool,
 ) -> None:
     """Summarise INPUTS: files, directories, globs, URLs, or - for stdin."""
     from summarise.runner import RunOptions, run_inputs
 
+    if story and out is not None:
+        raise click.UsageError("--story prints one digest; it cannot be combined with --out")
+
     options = RunOptions(
         output_format=_resolve_format(output_format), model=model, base_url=base_url,
         model_path=model_path, reasks=reasks, strict=strict, quiet=quiet, out=out,
-        use_cache=not no_cache, cache_dir=cache_dir, concurrency=concurrency,
+        use_cache=not no_cache, cache_dir=cache_dir, concurrency=concurrency, story=story,
     )  # fmt: skip
     sys.exit(run_inputs(list(inputs), options))
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from summarise.schema import (
     Check,
+    CheckedDraft,
     Entity,
     EntityDraft,
     Figure,
@@ -238,50 +239,10 @@ def check_stance(draft: StanceDraft, source: NormalisedSource) -> Stance:
     return Stance(**draft.model_dump(), check=check)
 
 
-@dataclass(frozen=True)
-class GroundedDraft:
-    """A draft with every item checked; ``problems`` lists what failed, for re-asking."""
-
-    headline: str
-    summary: str
-    key_points: list[str]
-    entities: list[Entity]
-    figures: list[Figure]
-    quotes: list[Quote]
-    stances: list[Stance]
-
-    @property
-    def problems(self) -> list[str]:
-        """Every failed check, one line each, phrased so the model can act on it."""
-        lines: list[str] = []
-        groups: tuple[tuple[str, Sequence[Entity | Figure | Quote | Stance]], ...] = (
-            ("entities", self.entities),
-            ("figures", self.figures),
-            ("quotes", self.quotes),
-            ("stances", self.stances),
-        )
-        for kind, items in groups:
-            for index, item in enumerate(items):
-                lines.extend(f"{kind}[{index}]: {p}" for p in item.check.problems)
-        return lines
-
-    def to_record_fields(self) -> dict[str, object]:
-        """The fields of a :class:`Record`, less provenance."""
-        return {
-            "headline": self.headline,
-            "summary": self.summary,
-            "key_points": self.key_points,
-            "entities": self.entities,
-            "figures": self.figures,
-            "quotes": self.quotes,
-            "stances": self.stances,
-        }
-
-
-def ground(draft: RecordDraft, source: str) -> GroundedDraft:
+def ground(draft: RecordDraft, source: str) -> CheckedDraft:
     """Check every span-bearing item of ``draft`` against ``source``; drop nothing."""
     normalised = NormalisedSource.of(source)
-    return GroundedDraft(
+    return CheckedDraft(
         headline=draft.headline,
         summary=draft.summary,
         key_points=list(draft.key_points),

@@ -82,4 +82,4 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         latency_s=round(time.perf_counter() - started, 3),
         attempts=attempts,
     )
-    return Record.model_validate({**grounded.to_record_fields(), "provenance": provenance})
+    return Record(**dict(grounded), provenance=provenance)

@@ -15,8 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarise import prompts
-from summarise.grounding import GroundedDraft
-from summarise.schema import RecordDraft
+from summarise.schema import CheckedDraft, RecordDraft
 
 
 class SpanFix(BaseModel):
@@ -49,7 +48,7 @@ class Target:
     about: str
 
 
-def targets(grounded: GroundedDraft) -> list[Target]:
+def targets(grounded: CheckedDraft) -> list[Target]:
     """The failed spans worth repairing: quote texts, stance evidence, figure evidence."""
     found: list[Target] = []
     for index, quote in enumerate(grounded.quotes):

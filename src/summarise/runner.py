@@ -51,6 +51,7 @@ class RunOptions:
     use_cache: bool = True
     cache_dir: Path | None = None
     concurrency: int = 1
+    story: bool = False
 
 
 def _say(message: str) -> None:
@@ -87,6 +88,7 @@ class _Run:
         self.cache: RecordCache | None = None
         self.model_calls = 0
         self.fresh: dict[str, Record] = {}  # records made in this run, by text sha256
+        self.done: dict[str, tuple[Source, Record]] = {}  # every record of this run, by origin
 
     def fail(self, origin: str, sha256: str | None, error: SummariseError) -> None:
         with self.lock:
@@ -98,6 +100,9 @@ class _Run:
 
     def succeed(self, source: Source, record: Record) -> None:
         with self.lock:
+            self.done[source.origin] = (source, record)
+            if self.options.story:
+                return  # shown with the story, once every article has its record
             if record.ungrounded:
                 count = len(record.ungrounded)
                 _say(f"{source.origin}: {count} item(s) not verified in the article (flagged)")
@@ -189,15 +194,76 @@ def _run(specs: list[str], run: _Run) -> None:
         from summarise.locations import cache_dir
 
         run.cache = RecordCache(options.cache_dir or cache_dir())
-    if settings.model is not None:
-        sources = _serve_from_cache(sources, settings.model, run)
+    if not options.story:
+        _produce(sources, settings, run, None)
+        return
+    from summarise.backend import connect
+
+    with connect(settings, progress=_progress(options)) as backend:
+        _produce(sources, settings, run, backend)
+        _tell_story(run, backend)
+
+
+def _progress(options: RunOptions) -> Callable[[str], None]:
+    return (lambda _: None) if options.quiet else _say
+
+
+def _produce(sources: list[Source], settings: Any, run: _Run, backend: Backend | None) -> None:
+    """A record for every source: from the cache, else from the model (opened if needed)."""
+    model = settings.model or (backend.model if backend else None)
+    if model is not None:
+        sources = _serve_from_cache(sources, model, run)
     unique = list({s.sha256: s for s in reversed(sources)}.values())[::-1]
     if unique:
-        _ask_model(unique, settings, run)
+        _ask_model(unique, settings, run, backend)
     # The same text under another name: made once above, served here.
     for source in sources:
         if source not in unique and source.sha256 in run.fresh:
             run.succeed(source, run.fresh[source.sha256])
+
+
+def _tell_story(run: _Run, backend: Backend) -> None:
+    """Build and show the cross-source story of every article that got a record."""
+    import json
+
+    from summarise.render import to_markdown
+    from summarise.story import story_to_markdown
+    from summarise.story_build import build_story
+
+    ids = _source_ids(list(run.done))
+    records = {ids[origin]: record for origin, (_, record) in run.done.items()}
+    texts = {ids[origin]: source.text for origin, (source, _) in run.done.items()}
+    if not run.options.quiet:
+        _say(f"story of {len(records)} articles: naming tensions with {backend.model}")
+    story = build_story(records, texts, backend)
+    if run.options.output_format == "json":
+        data = {
+            "articles": {i: r.model_dump(mode="json") for i, r in records.items()},
+            "story": story.model_dump(mode="json"),
+        }
+        run.out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    parts = [to_markdown(record, origin) for origin, (_, record) in run.done.items()]
+    markdown = "\n".join([*parts, story_to_markdown(story)])
+    if run.options.output_format == "markdown":
+        run.out.write(markdown + "\n")
+    else:
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console(file=run.out).print(Markdown(markdown))
+
+
+def _source_ids(origins: list[str]) -> dict[str, str]:
+    """Short, unique ids for the story's sources: the file name without its extension."""
+    ids: dict[str, str] = {}
+    for origin in origins:
+        base = Path(origin).stem or origin
+        candidate, n = base, 2
+        while candidate in ids.values():
+            candidate, n = f"{base}-{n}", n + 1
+        ids[origin] = candidate
+    return ids
 
 
 def _key(source: Source, model: str, reasks: int) -> str:
@@ -230,13 +296,18 @@ def _serve_from_cache(sources: list[Source], model: str, run: _Run) -> list[Sour
     return remaining
 
 
-def _ask_model(sources: list[Source], settings: Any, run: _Run) -> None:
+def _ask_model(
+    sources: list[Source], settings: Any, run: _Run, opened: Backend | None = None
+) -> None:
+    from contextlib import nullcontext
+
     from summarise.backend import connect
 
     options = run.options
-    progress: Callable[[str], None] = (lambda _: None) if options.quiet else _say
-    with connect(settings, progress=progress) as backend:
-        if settings.model is None:  # only now known: the server's default model
+    progress = _progress(options)
+    backend_context = nullcontext(opened) if opened else connect(settings, progress=progress)
+    with backend_context as backend:
+        if settings.model is None and opened is None:  # known only now: the server's default
             sources = _serve_from_cache(sources, backend.model, run)
         workers = 1 if settings.kind == "embedded" else max(1, options.concurrency)
         total = len(sources)

@@ -143,8 +143,8 @@ class Provenance(_Strict):
     attempts: int
 
 
-class Record(_Strict):
-    """The checked record of one article: the model's draft, each item with its grounding."""
+class CheckedDraft(_Strict):
+    """A draft with every span-bearing item checked against the article (nothing dropped)."""
 
     headline: str
     summary: str
@@ -153,7 +153,6 @@ class Record(_Strict):
     figures: list[Figure]
     quotes: list[Quote]
     stances: list[Stance]
-    provenance: Provenance
 
     @property
     def ungrounded(self) -> list[str]:
@@ -169,6 +168,12 @@ class Record(_Strict):
             for kind, label, check in items
             if not check.verified
         ]
+
+
+class Record(CheckedDraft):
+    """The checked record of one article, with how it was made."""
+
+    provenance: Provenance
 
 
 def schema_hash() -> str:

@@ -33,7 +33,7 @@ def conclude(
     """Write report.json/report.md; return the report and every reason the gate fails."""
     baseline_path = evals_dir / BASELINE_FILE
     baseline = read_json(baseline_path)
-    report = build_report(run.results, run.stale)
+    report = build_report(run.results, run.stale, run.story)
     if accept and not run.stale:
         baseline = {k: report[k] for k in ("model", "prompt_version", "schema_version", "fields")}
         baseline_path.write_text(json.dumps(baseline, indent=2) + "\n", encoding="utf-8")

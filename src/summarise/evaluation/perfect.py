@@ -82,6 +82,4 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
         latency_s=0.0,
         attempts=1,
     )
-    return Record.model_validate(
-        {**ground(draft, source).to_record_fields(), "provenance": provenance}
-    )
+    return Record.model_validate({**dict(ground(draft, source)), "provenance": provenance})

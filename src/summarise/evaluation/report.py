@@ -61,6 +61,7 @@ class EvalRun:
     results: list[CaseResult] = field(default_factory=list)
     stale: dict[str, str] = field(default_factory=dict)
     changes: dict[str, list[str]] = field(default_factory=dict)
+    story: dict[str, FieldScore] = field(default_factory=dict)
 
 
 def summarise_fields(results: list[CaseResult]) -> dict[str, dict[str, float]]:
@@ -83,17 +84,35 @@ def summarise_fields(results: list[CaseResult]) -> dict[str, dict[str, float]]:
     return table
 
 
-def build_report(results: list[CaseResult], stale: Mapping[str, str]) -> dict[str, Any]:
-    """The whole report as plain data."""
+STORY_PREFIX = "story_"
+
+
+def build_report(
+    results: list[CaseResult],
+    stale: Mapping[str, str],
+    story: Mapping[str, FieldScore] | None = None,
+) -> dict[str, Any]:
+    """The whole report as plain data; story fields join the table as ``story_<field>``."""
     first = results[0].record.provenance if results else None
+    fields = summarise_fields(results)
+    for name, score in (story or {}).items():
+        fields[STORY_PREFIX + name] = {
+            "precision": round(score.precision, 4),
+            "recall": round(score.recall, 4),
+            "f1": round(score.f1, 4),
+        }
     return {
         "model": first.model if first else None,
         "backend": first.backend if first else None,
         "prompt_version": first.prompt_version if first else None,
         "schema_version": first.schema_version if first else None,
-        "fields": summarise_fields(results),
+        "fields": fields,
         "stale": dict(stale),
         "cases": {r.case_id: r.to_json() for r in results},
+        "story": {
+            name: {"f1": round(s.f1, 4), "reasons": list(s.reasons)}
+            for name, s in (story or {}).items()
+        },
     }
 
 
@@ -176,6 +195,11 @@ def to_markdown(report: Mapping[str, Any], baseline: Mapping[str, Any] | None) -
     if report["stale"]:
         out += ["", "## Stale cases (not scored)", ""]
         out += [f"- {case}: {why}" for case, why in report["stale"].items()]
+    for name, story_field in report.get("story", {}).items():
+        if story_field["reasons"]:
+            reasons = story_field["reasons"]
+            out += ["", f"<details><summary>story {name}: {len(reasons)} point(s) lost</summary>"]
+            out += ["", *(f"- {reason}" for reason in reasons), "", "</details>"]
     for case_id, case in report["cases"].items():
         out += [
             "",

@@ -60,9 +60,9 @@ from summarise.schema import (
 )
 
 __all__ = [
-    "SCORERS", "FieldScore", "Scorer", "score_case", "score_entities", "score_figures",
-    "score_grounding", "score_key_points", "score_quotes", "score_speakers", "score_stances",
-    "score_validity",
+    "SCORERS", "FieldScore", "Scorer", "prf", "ratio", "score_case", "score_entities",
+    "score_figures", "score_grounding", "score_key_points", "score_quotes", "score_speakers",
+    "score_stances", "score_validity",
 ]  # fmt: skip
 
 _NONE = "none"
@@ -96,7 +96,8 @@ Scorer = Callable[[GoldCase, Record, str], FieldScore]
 # --- Counting ---------------------------------------------------------------------------------
 
 
-def _ratio(numerator: int, denominator: int, empty: float) -> float:
+def ratio(numerator: int, denominator: int, empty: float) -> float:
+    """``numerator / denominator``, or ``empty`` when there is nothing to divide by."""
     return numerator / denominator if denominator else empty
 
 
@@ -104,7 +105,7 @@ def _harmonic(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def _prf(
+def prf(
     name: str,
     counts: tuple[int, int, int],
     reasons: Iterable[str],
@@ -112,8 +113,8 @@ def _prf(
 ) -> FieldScore:
     """Build a score from (matches, misses, extras), by the conventions of the module docstring."""
     matched, missed, extra = counts
-    precision = _ratio(matched, matched + extra, 0.0 if missed else 1.0)
-    recall = _ratio(matched, matched + missed, 1.0)
+    precision = ratio(matched, matched + extra, 0.0 if missed else 1.0)
+    recall = ratio(matched, matched + missed, 1.0)
     f1 = _harmonic(precision, recall)
     return FieldScore(name, precision, recall, f1, tuple(reasons), dict(details or {}))
 
@@ -121,7 +122,7 @@ def _prf(
 def _accuracy(
     name: str, right: int, total: int, reasons: Iterable[str], **details: float
 ) -> FieldScore:
-    value = _ratio(right, total, 1.0)
+    value = ratio(right, total, 1.0)
     return FieldScore(name, value, value, value, tuple(reasons), {"n": float(total), **details})
 
 
@@ -156,8 +157,8 @@ def score_entities(gold: GoldCase, record: Record, source: str) -> FieldScore:
     reasons += [
         f"entity {m.gold.name!r} typed {m.predicted.type}, gold {m.gold.type}" for m in mistyped
     ]
-    typed = _ratio(len(alignment.matches) - len(mistyped), len(alignment.matches), 1.0)
-    return _prf("entities", counts, reasons, {"type_accuracy": typed})
+    typed = ratio(len(alignment.matches) - len(mistyped), len(alignment.matches), 1.0)
+    return prf("entities", counts, reasons, {"type_accuracy": typed})
 
 
 def score_figures(gold: GoldCase, record: Record, source: str) -> FieldScore:
@@ -168,7 +169,7 @@ def score_figures(gold: GoldCase, record: Record, source: str) -> FieldScore:
         lambda g: f"{g.value!r} ({g.measures})",
         lambda p: f"{p.value!r} (number {p.number}, {p.measures})",
     )
-    return _prf("figures", counts, reasons)
+    return prf("figures", counts, reasons)
 
 
 def score_quotes(gold: GoldCase, record: Record, source: str) -> FieldScore:
@@ -179,7 +180,7 @@ def score_quotes(gold: GoldCase, record: Record, source: str) -> FieldScore:
         lambda g: f"{_clip(g.text)!r} ({g.speaker})",
         lambda p: f"{_clip(p.text)!r} ({p.speaker})",
     )
-    return _prf("quotes", counts, reasons)
+    return prf("quotes", counts, reasons)
 
 
 def score_speakers(gold: GoldCase, record: Record, source: str) -> FieldScore:
@@ -210,7 +211,7 @@ def _class_f1(pairs: Sequence[tuple[str, str]], label: str) -> float:
     true_pos = sum(g == p == label for g, p in pairs)
     false_pos = sum(p == label != g for g, p in pairs)
     false_neg = sum(g == label != p for g, p in pairs)
-    return _ratio(2 * true_pos, 2 * true_pos + false_pos + false_neg, 1.0)
+    return ratio(2 * true_pos, 2 * true_pos + false_pos + false_neg, 1.0)
 
 
 def score_stances(gold: GoldCase, record: Record, source: str) -> FieldScore:
@@ -254,7 +255,7 @@ def score_stances(gold: GoldCase, record: Record, source: str) -> FieldScore:
     ]
     wrong_required = sum(not m.gold.optional for m in wrong)
     counts = (matched - len(wrong), missed + wrong_required, extra + len(wrong))
-    return _prf("stances", counts, reasons, details)
+    return prf("stances", counts, reasons, details)
 
 
 def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
@@ -276,9 +277,9 @@ def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
     required = [p for p in gold.key_points if not p.optional]
     missed = [p for p in required if not covered(p.text, statements)]
     idle = [k for k in record.key_points if not any(covered(p.text, [k]) for p in gold.key_points)]
-    recall = _ratio(len(required) - len(missed), len(required), 1.0)
+    recall = ratio(len(required) - len(missed), len(required), 1.0)
     kept = len(record.key_points) - len(idle)
-    precision = _ratio(kept, len(record.key_points), 0.0 if required else 1.0)
+    precision = ratio(kept, len(record.key_points), 0.0 if required else 1.0)
     reasons = [
         *(f"missed gold key point {_clip(p.text)!r}" for p in missed),
         *(f"predicted key point matches no gold fact {_clip(k)!r}" for k in idle),

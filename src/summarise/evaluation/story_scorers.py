@@ -15,7 +15,7 @@ same holder" means the same thing here as when one article is scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 
 from summarise.evaluation.align import (
@@ -32,7 +32,7 @@ from summarise.evaluation.align import (
 from summarise.evaluation.gold import GoldStory
 from summarise.evaluation.gold import StoryFact as GoldFact
 from summarise.evaluation.gold import StoryStance as GoldCell
-from summarise.evaluation.scorers import FieldScore
+from summarise.evaluation.scorers import FieldScore, prf, ratio
 from summarise.grounding import claim, normalise
 from summarise.story import StoryFact, StoryRecord, StoryStance
 
@@ -42,24 +42,6 @@ __all__ = [
 ]  # fmt: skip
 
 StoryScorer = Callable[[GoldStory, StoryRecord], FieldScore]
-
-
-def _ratio(numerator: int, denominator: int, empty: float) -> float:
-    return numerator / denominator if denominator else empty
-
-
-def _score(
-    name: str,
-    counts: tuple[int, int, int],
-    reasons: Iterable[str],
-    details: Mapping[str, float] | None = None,
-) -> FieldScore:
-    """P/R/F1 from (matches, misses, extras), by the conventions of the scorers module."""
-    matched, missed, extra = counts
-    precision = _ratio(matched, matched + extra, 0.0 if missed else 1.0)
-    recall = _ratio(matched, matched + missed, 1.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return FieldScore(name, precision, recall, f1, tuple(reasons), dict(details or {}))
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -86,7 +68,7 @@ def score_story_entities(gold: GoldStory, story: StoryRecord) -> FieldScore:
         for form in entity.surface_forms:
             owners.setdefault(fold(form), set()).add(entity.name)
     items = sorted(form for form in owners if form in present)
-    coverage_share = _ratio(len(items), len(owners), 1.0)
+    coverage_share = ratio(len(items), len(owners), 1.0)
     if not items and owners:
         return FieldScore("entities", 0.0, 0.0, 0.0, ("no gold surface form is in the story",), {})
     joined_right = joined_wrong = split = 0
@@ -106,7 +88,7 @@ def score_story_entities(gold: GoldStory, story: StoryRecord) -> FieldScore:
             split += 1
             reasons.append(f"{a!r} and {b!r} ({', '.join(sorted(owners[a] & owners[b]))}) split")
     details = {"form_coverage": coverage_share, "forms": float(len(items))}
-    return _score("entities", (joined_right, split, joined_wrong), reasons, details)
+    return prf("entities", (joined_right, split, joined_wrong), reasons, details)
 
 
 # --- Facts ----------------------------------------------------------------------------------
@@ -154,7 +136,7 @@ def score_agreement(gold: GoldStory, story: StoryRecord) -> FieldScore:
         len(alignment.unmatched_gold),
         len(alignment.unmatched_predicted),
     )
-    return _score("agreement", counts, reasons)
+    return prf("agreement", counts, reasons)
 
 
 def score_unique_facts(gold: GoldStory, story: StoryRecord) -> FieldScore:
@@ -176,8 +158,8 @@ def score_unique_facts(gold: GoldStory, story: StoryRecord) -> FieldScore:
         ),
     ]
     n = len(gold.partial_facts)
-    value = _ratio(len(right), n, 1.0)
-    details = {"n": float(n), "text_recall": _ratio(len(alignment.matches), n, 1.0)}
+    value = ratio(len(right), n, 1.0)
+    details = {"n": float(n), "text_recall": ratio(len(alignment.matches), n, 1.0)}
     return FieldScore("unique_facts", value, value, value, tuple(reasons), details)
 
 
@@ -231,7 +213,7 @@ def score_stance_matrix(gold: GoldStory, story: StoryRecord) -> FieldScore:
             for g in alignment.unmatched_gold
         ]
     n = len(gold.stances)
-    value = _ratio(right, n, 1.0)
+    value = ratio(right, n, 1.0)
     details = {
         "n": float(n),
         "extra_cells": float(extra),
