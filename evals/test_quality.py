@@ -23,7 +23,7 @@ from summarise.evaluation.dataset import (
 from summarise.evaluation.diff import record_diff
 from summarise.evaluation.gold import load_gold_story
 from summarise.evaluation.harness import RERECORD_COMMAND as RERECORD
-from summarise.evaluation.harness import conclude
+from summarise.evaluation.harness import STORY_OUTPUT, conclude
 from summarise.evaluation.report import CaseResult, EvalRun
 from summarise.evaluation.scorers import score_case
 from summarise.evaluation.story_scorers import score_story
@@ -74,7 +74,7 @@ def test_story(model_backend: Backend, eval_run: EvalRun, recording: bool) -> No
             pytest.fail(f"story: case {case.case_id} is stale ({stale})", pytrace=False)
         records[case.case_id], texts[case.case_id] = record, case.article
     story = build_story(records, texts, model_backend)
-    stored = EVALS / "outputs" / "story.json"
+    stored = EVALS / "outputs" / STORY_OUTPUT
     if recording:
         stored.write_text(story.model_dump_json(indent=2) + "\n", encoding="utf-8")
     else:

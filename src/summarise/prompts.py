@@ -58,6 +58,7 @@ def render(name: str, /, **variables: object) -> str:
 def prompt_version() -> str:
     """A short content hash over every template file, so outputs name the prompts behind them."""
     digest = hashlib.sha256()
-    for path in sorted(prompts_dir().glob("*" + TEMPLATE_SUFFIX)):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(prompts_dir().rglob("*" + TEMPLATE_SUFFIX)):
+        name = path.relative_to(prompts_dir()).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]

@@ -1,8 +1,9 @@
 """The eval run's two ends, shared by ``pytest evals/`` and ``summarise eval``.
 
 :func:`conclude` turns scored cases into the written report and the gate's verdict (and, when
-asked, a new baseline). :func:`rescore_stored` scores the stored outputs alone, without any
-model or cassette, so iterating on scorers or gold takes seconds.
+asked, a new baseline). :func:`rescore_stored` scores the stored outputs (the cases' records and
+the story built from them) alone, without any model or cassette, so iterating on scorers or gold
+takes seconds.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from summarise.evaluation.dataset import load_cases, read_output, staleness
+from summarise.evaluation.dataset import STORY_FILE, load_cases, read_output, staleness
+from summarise.evaluation.gold import load_gold_story
 from summarise.evaluation.report import (
     CaseResult,
     EvalRun,
@@ -21,10 +23,13 @@ from summarise.evaluation.report import (
     write_report,
 )
 from summarise.evaluation.scorers import score_case
+from summarise.evaluation.story_scorers import score_story
+from summarise.story import StoryRecord
 
 BASELINE_FILE = "baseline.json"
 GATE_FILE = "quality.toml"
 RERECORD_COMMAND = "pytest --record-mode=rewrite"
+STORY_OUTPUT = "story.json"
 
 
 def conclude(
@@ -57,4 +62,9 @@ def rescore_stored(evals_dir: Path) -> EvalRun:
             continue
         scores = score_case(case.gold, record, case.article)
         run.results.append(CaseResult(case.case_id, scores, record))
+    stored_story = evals_dir / "outputs" / STORY_OUTPUT
+    gold_story = evals_dir / "gold" / STORY_FILE
+    if stored_story.exists() and gold_story.exists() and not run.stale:
+        story = StoryRecord.model_validate_json(stored_story.read_text(encoding="utf-8"))
+        run.story = score_story(load_gold_story(gold_story), story)
     return run
