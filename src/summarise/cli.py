@@ -68,6 +68,9 @@ def main() -> None:
     A record holds a headline, a short summary, key points, entities, figures, quotes with their
     speakers and stance records, and every quote, figure and piece of evidence is checked
     against the article: what cannot be found there is marked unverified, never dropped.
+
+    `summarise FILE...` is short for `summarise run FILE...`; `summarise run --help` lists
+    its options (format, backend, batch output, cache, story mode).
     """
 
 
