@@ -70,6 +70,7 @@ class Server:
     def __init__(self) -> None:
         self.script: list[Answer] = []
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self.stopping = threading.Event()
         server = self
 
@@ -77,6 +78,7 @@ class Server:
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 server.requests.append(json.loads(raw))
+                server.headers.append({k.lower(): v for k, v in self.headers.items()})
                 answer = server.script.pop(0) if len(server.script) > 1 else server.script[0]
                 if server.stopping.wait(answer.delay_s):
                     return

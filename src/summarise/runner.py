@@ -306,7 +306,7 @@ def _ask_model(
     options = run.options
     progress = _progress(options)
     backend_context = nullcontext(opened) if opened else connect(settings, progress=progress)
-    with backend_context as backend:
+    with backend_context as backend, _progress_bar(len(sources), options) as advance:
         if settings.model is None and opened is None:  # known only now: the server's default
             sources = _serve_from_cache(sources, backend.model, run)
         workers = 1 if settings.kind == "embedded" else max(1, options.concurrency)
@@ -314,16 +314,36 @@ def _ask_model(
         if workers == 1:
             for number, source in enumerate(sources, start=1):
                 _one(source, backend, run, f"[{number}/{total}]")
+                advance()
             return
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
             futures = [pool.submit(_one, s, backend, run, "") for s in sources]
             for finished, future in enumerate(as_completed(futures), start=1):
                 future.result()
+                advance()
                 progress(f"[{finished}/{total}] finished")
         finally:
             # On Ctrl-C/SIGTERM: drop what has not started; what is in flight is abandoned.
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _progress_bar(total: int, options: RunOptions) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on an interactive stderr for batches; a no-op otherwise.
+
+    Messages printed to stderr meanwhile appear above the bar (rich redirects them).
+    """
+    if options.quiet or total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = ("articles", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("articles", total=total)
+        yield lambda: bar.advance(task)
 
 
 def _one(source: Source, backend: Backend, run: _Run, label: str) -> None:

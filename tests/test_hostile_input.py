@@ -1,0 +1,116 @@
+"""Odd and hostile input: too long for the context, not English, and keys that must not leak.
+
+The model is the scripted loopback server of ``fake_model``; what is under test is everything
+around it: refusing what cannot fit, grounding text in any script, and keeping the API key out
+of every file and message the tool writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fake_model import DRAFT, Answer, Server, completion, running_server
+
+from summarise.backend import Backend, BackendSettings
+from summarise.cassettes import find_secrets
+from summarise.cli import main
+from summarise.errors import EXIT_INPUT, InputError
+from summarise.pipeline import summarise_text
+
+KEY = "sk-test-abcdefghijklmnop1234567890"
+ROOT = Path(__file__).parents[1]
+loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+
+GREEK = (
+    "Ο υπουργός Άμυνας Νίκος Δένδιας δήλωσε την Πέμπτη στις Βρυξέλλες ότι η Ελλάδα θα "
+    "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ. «Η ασφάλεια δεν έχει τιμή», είπε."
+)
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    with running_server() as scripted:
+        yield scripted
+
+
+def _backend(server: Server, context_tokens: int = 8192) -> Backend:
+    settings = BackendSettings(
+        kind="compatible", model="m", api_key=KEY, http_retries=0, context_tokens=context_tokens
+    )
+    return Backend(settings, server.url)
+
+
+@loopback
+def test_an_article_longer_than_the_context_is_refused_not_truncated(server: Server) -> None:
+    article = "The council met again. " * 2000
+    with pytest.raises(InputError, match=r"too long for the model's context \(about \d+ tokens"):
+        summarise_text(article, _backend(server))
+    assert server.requests == [], "nothing may be sent when the article cannot fit"
+
+
+@loopback
+def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> None:
+    draft: dict[str, Any] = json.loads(json.dumps(DRAFT))
+    draft["quotes"] = [{"speaker": "Νίκος Δένδιας", "text": "Η ασφάλεια δεν έχει τιμή"}]
+    draft["figures"] = [
+        {"value": "3,5%", "number": 3.5, "unit": "% ΑΕΠ", "measures": "δαπάνες",
+         "evidence": "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ"}
+    ]  # fmt: skip
+    draft["entities"] = [
+        {
+            "name": "Νίκος Δένδιας",
+            "type": "person",
+            "role": "υπουργός",
+            "mentions": ["Νίκος Δένδιας"],
+        }
+    ]
+    server.script = [Answer(body=completion(draft))]
+    record = summarise_text(GREEK, _backend(server), reasks=0)
+    assert record.quotes[0].check.verified
+    assert record.figures[0].check.verified and record.entities[0].check.verified
+    span = record.quotes[0].check.spans[0]
+    assert GREEK[span.start : span.end] == "Η ασφάλεια δεν έχει τιμή"
+
+
+@loopback
+def test_the_api_key_reaches_no_output_cache_or_message(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    article = tmp_path / "a.txt"
+    article.write_text("The council voted 7 to 2 for a library.", encoding="utf-8")
+    out, cache = tmp_path / "results.jsonl", tmp_path / "cache"
+    common = ["run", "--base-url", server.url, "--model", "m", "--reasks", "0"]
+    common += ["--cache-dir", str(cache)]
+    ok = CliRunner().invoke(main, [*common, str(article), "--out", str(out)])
+    server.script = [Answer(status=401, body={"error": {"message": f"bad key {KEY}"}})]
+    failed = CliRunner().invoke(main, [*common, str(article), "--no-cache", "--format", "json"])
+    assert ok.exit_code == 0 and failed.exit_code == 3
+    assert [h.get("authorization") for h in server.headers] == [f"Bearer {KEY}"] * 2
+    rows = sqlite3.connect(cache / "records.sqlite").execute("SELECT * FROM records").fetchall()
+    written = [out.read_text(encoding="utf-8"), json.dumps(rows), ok.output, failed.output]
+    for text in written:
+        assert KEY not in text and find_secrets(text) == []
+
+
+@pytest.mark.parametrize(
+    "folder", ["cassettes", "evals/outputs"], ids=["cassettes", "stored-outputs"]
+)
+def test_committed_recordings_and_outputs_hold_no_secret(folder: str) -> None:
+    files = [p for p in (ROOT / folder).rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert find_secrets(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_directory_without_articles_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.bin").write_bytes(b"\x00")
+    result = CliRunner().invoke(main, ["run", str(tmp_path)])
+    assert result.exit_code == EXIT_INPUT
+    assert "is a directory" in result.output and "Traceback" not in result.output
