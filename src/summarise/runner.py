@@ -86,7 +86,6 @@ class _Run:
         self.several = False
         self.results: ResultsFile | None = None
         self.cache: RecordCache | None = None
-        self.model_calls = 0
         self.fresh: dict[str, Record] = {}  # records made in this run, by text sha256
         self.done: dict[str, tuple[Source, Record]] = {}  # every record of this run, by origin
 
@@ -101,13 +100,13 @@ class _Run:
     def succeed(self, source: Source, record: Record) -> None:
         with self.lock:
             self.done[source.origin] = (source, record)
-            if self.options.story:
-                return  # shown with the story, once every article has its record
             if record.ungrounded:
                 count = len(record.ungrounded)
                 _say(f"{source.origin}: {count} item(s) not verified in the article (flagged)")
             if self.options.strict and record.ungrounded:
                 self.codes.append(EXIT_UNGROUNDED)
+            if self.options.story:
+                return  # shown with the story, once every article has its record
             if self.results is not None:
                 self.results.append(
                     {
@@ -353,8 +352,6 @@ def _one(source: Source, backend: Backend, run: _Run, label: str) -> None:
         _say(f"{label} {source.origin}: asking {backend.model}".strip())
     started = time.perf_counter()
     try:
-        with run.lock:
-            run.model_calls += 1
         record = summarise_text(source.text, backend, reasks=run.options.reasks)
     except SummariseError as error:
         run.fail(source.origin, source.sha256, error)
