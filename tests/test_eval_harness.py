@@ -139,3 +139,26 @@ def test_committed_gold_json_schemas_are_current(tmp_path: Path) -> None:
 
 def test_eval_run_starts_empty() -> None:
     assert EvalRun().results == [] and EvalRun().stale == {}
+
+
+def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> None:
+    from summarise.evaluation.scorers import score_case
+    from summarise.grounding import ground
+    from summarise.schema import FigureDraft, RecordDraft
+
+    case = next(c for c in load_cases(EVALS) if c.gold.ignore_text)
+    heading = case.gold.ignore_text[0]
+    assert heading in case.article  # it is in the raw text...
+    perfect = record_from_gold(case.gold, case.article)
+    figure = FigureDraft(value=heading.split()[0], number=None, unit=None, measures="x",
+                         evidence=heading)  # fmt: skip
+    no_checks = {
+        kind: {"__all__": {"check"}} for kind in ("entities", "figures", "quotes", "stances")
+    }
+    data = perfect.model_dump(exclude={"provenance": True, **no_checks})
+    draft = RecordDraft.model_validate(data)
+    draft = draft.model_copy(update={"figures": [*draft.figures, figure]})
+    record = Record(**dict(ground(draft, case.article)), provenance=perfect.provenance)
+    assert record.figures[-1].check.verified  # ...so the product verifies it,
+    scores = score_case(case.gold, record, case.article)
+    assert scores["grounding"].precision < 1.0  # but the eval gives it no credit

@@ -22,9 +22,7 @@ CASE_FILES = sorted(p for p in GOLD.glob("*.yaml") if p != STORY)
 
 def _body(case: GoldCase, path: Path) -> str:
     """The article text without the lines listed in ``ignore_text``."""
-    ignored = {normalise(text) for text in case.ignore_text}
-    lines = case.article_text(path).splitlines()
-    return "\n".join(line for line in lines if normalise(line) not in ignored)
+    return case.body(case.article_text(path))
 
 
 def _spans(case: GoldCase) -> Iterator[tuple[str, str]]:

@@ -101,6 +101,17 @@ class GoldCase(_Gold):
         """Read the article this gold annotates, resolved next to the gold file."""
         return (gold_path.parent / self.article).read_text(encoding="utf-8")
 
+    def body(self, article: str) -> str:
+        """The article without the whole lines listed in ``ignore_text`` (page furniture).
+
+        Scoring grounds predictions in this text, so an item found only in a subheading or a
+        footer earns no credit.
+        """
+        from summarise.grounding import normalise
+
+        ignored = {normalise(text) for text in self.ignore_text}
+        return "\n".join(line for line in article.splitlines() if normalise(line) not in ignored)
+
 
 # --- The story across several articles ------------------------------------------------------
 

@@ -369,5 +369,9 @@ SCORERS: Mapping[str, Scorer] = {
 
 
 def score_case(gold: GoldCase, record: Record, source: str) -> dict[str, FieldScore]:
-    """Score every field of ``record`` against ``gold``; keys and order as in :data:`SCORERS`."""
-    return {name: scorer(gold, record, source) for name, scorer in SCORERS.items()}
+    """Score every field of ``record`` against ``gold``; keys and order as in :data:`SCORERS`.
+
+    Scorers see the article without the gold's ``ignore_text`` lines.
+    """
+    body = gold.body(source)
+    return {name: scorer(gold, record, body) for name, scorer in SCORERS.items()}
