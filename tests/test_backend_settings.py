@@ -125,3 +125,19 @@ def test_unreachable_server_error_is_one_line_without_the_key() -> None:
 def test_unreachable_server_says_cannot_reach() -> None:
     error, _ = unreachable_error()
     assert str(error) == f"cannot reach the model server at {UNREACHABLE}"
+
+
+@pytest.mark.parametrize(
+    ("environ", "flag", "expected"),
+    [
+        ({"OPENAI_BASE_URL": "http://h/v1"}, None, 32768),
+        ({"OPENAI_BASE_URL": "http://h/v1", "SUMMARISE_CONTEXT_TOKENS": "4096"}, None, 4096),
+        ({"OPENAI_BASE_URL": "http://h/v1", "SUMMARISE_CONTEXT_TOKENS": "4096"}, 2048, 2048),
+    ],
+    ids=["default-guess", "from-env", "flag-beats-env"],
+)
+def test_context_size_of_a_compatible_server(
+    environ: dict[str, str], flag: int | None, expected: int
+) -> None:
+    settings = BackendSettings.from_environment(context_tokens=flag, environ=environ)
+    assert settings.context_tokens == expected

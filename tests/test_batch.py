@@ -164,3 +164,62 @@ def test_story_prints_every_record_and_the_digest(server: Server, tmp_path: Path
 def test_story_refuses_out(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", "a.txt", "--story", "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "--story" in result.output
+
+
+@loopback
+def test_a_cut_off_answer_fails_one_article_and_the_batch_goes_on(
+    server: Server, folder: Path, tmp_path: Path
+) -> None:
+    cut = json.loads(json.dumps(server.script[0].body))
+    cut["choices"][0]["finish_reason"] = "length"
+    server.script = [Answer(body=cut), Answer()]
+    out = tmp_path / "results.jsonl"
+    inputs = [
+        str(ARTICLES / "000_f8cfaa4b4078acc1.txt"),
+        str(ARTICLES / "002_8641c2db8d8d2e9f.txt"),
+    ]
+    args = [*_args(server, tmp_path, *inputs), "--out", str(out), "--concurrency", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 3, result.output
+    lines = _lines(out)
+    assert ["error" in line for line in lines] == [True, False]
+    assert "cut off" in str(lines[0]["error"])
+
+
+@loopback
+def test_duplicates_served_from_the_cache_are_all_shown(server: Server, tmp_path: Path) -> None:
+    seed = ARTICLES / "003_8f5e3e2bb4c303c0.txt"
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(seed.read_bytes())
+    command = [*_args(server, tmp_path, str(seed), str(copy)), "--format", "json"]
+    for _ in range(2):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == EXIT_OK
+        assert len(result.stdout.splitlines()) == 2
+    assert len(server.requests) == 1
+
+
+def test_a_damaged_line_is_skipped_and_later_lines_kept(tmp_path: Path) -> None:
+    from summarise.results import ResultsFile
+
+    out = tmp_path / "results.jsonl"
+    good = {"source": "c.txt", "sha256": "c", "record": {}}
+    out.write_text('{"broken\n' + json.dumps(good) + '\n{"torn', encoding="utf-8")
+    results = ResultsFile(out)
+    assert results.is_done("c.txt", "c")
+    assert out.read_text(encoding="utf-8").endswith(json.dumps(good) + "\n")
+
+
+def test_story_with_one_readable_article_fails_before_any_model(tmp_path: Path) -> None:
+    seed = str(ARTICLES / "003_8f5e3e2bb4c303c0.txt")
+    args = [
+        "run",
+        "--story",
+        seed,
+        str(tmp_path / "missing.txt"),
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == EXIT_INPUT
+    assert "a story needs at least two" in result.output

@@ -162,3 +162,11 @@ def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> No
     assert record.figures[-1].check.verified  # ...so the product verifies it,
     scores = score_case(case.gold, record, case.article)
     assert scores["grounding"].precision < 1.0  # but the eval gives it no credit
+
+
+def test_a_typo_in_gold_is_one_clear_error(evals_dir: Path) -> None:
+    path = evals_dir / "gold" / "000.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("headline:", "headlin:"), "utf-8")
+    result = CliRunner().invoke(main, ["eval", "--evals-dir", str(evals_dir)])
+    assert result.exit_code == 2
+    assert "000.yaml" in result.output and "Traceback" not in result.output

@@ -136,3 +136,12 @@ def test_an_invalid_record_is_re_asked_then_given_up(server: Server) -> None:
     assert len(server.requests) == SCHEMA_RETRIES + 1
     first, second = (json.dumps(request["messages"]) for request in server.requests[:2])
     assert "Field required" not in first and "Field required" in second
+
+
+@loopback
+def test_an_answer_cut_off_at_the_token_limit_is_one_clear_line(server: Server) -> None:
+    cut = completion(DRAFT)
+    cut["choices"][0]["finish_reason"] = "length"
+    server.script = [Answer(body=cut)]
+    message = fails(backend(server.url, http_retries=0))
+    assert "cut off at" in message and "tokens" in message

@@ -59,17 +59,25 @@ class BackendSettings:
         base_url: str | None = None,
         model: str | None = None,
         model_path: str | None = None,
+        context_tokens: int | None = None,
         environ: dict[str, str] | None = None,
     ) -> BackendSettings:
-        """Pick the backend from flags first, then ``OPENAI_BASE_URL``/``OPENAI_API_KEY``."""
+        """Pick the backend from flags first, then ``OPENAI_BASE_URL``/``OPENAI_API_KEY``.
+
+        The context size decides which articles are refused as too long; a compatible server's
+        is unknown (Ollama defaults to a few thousand tokens), so ``--context-tokens`` or
+        ``$SUMMARISE_CONTEXT_TOKENS`` should say it when the default guess is wrong.
+        """
         env = os.environ if environ is None else environ
         key = env.get("OPENAI_API_KEY") or None
         url = base_url or env.get("OPENAI_BASE_URL") or None
         chosen_model = model or env.get("SUMMARISE_MODEL") or None
+        told = context_tokens or int(env.get("SUMMARISE_CONTEXT_TOKENS") or 0) or None
         if url:
-            return cls("compatible", chosen_model, url, key, context_tokens=32768)
+            return cls("compatible", chosen_model, url, key, context_tokens=told or 32768)
         if key:
-            return cls("openai", chosen_model or DEFAULT_OPENAI_MODEL, None, key, None, 128000)
+            model_name = chosen_model or DEFAULT_OPENAI_MODEL
+            return cls("openai", model_name, None, key, None, told or 128000)
         gguf = model_path or env.get(embedded.MODEL_PATH_ENV) or None
         name = Path(gguf).stem if gguf else embedded.MODEL_NAME
         return cls("embedded", name, None, None, gguf)
@@ -124,7 +132,11 @@ class Backend:
 
     def ask(self, messages: list[dict[str, Any]], response_model: type[ModelT]) -> Reply[ModelT]:
         """Ask for ``response_model``; schema-invalid answers are re-asked by instructor."""
-        from instructor.core.exceptions import InstructorRetryException
+        from instructor.core.exceptions import (
+            IncompleteOutputException,
+            InstructorError,
+            InstructorRetryException,
+        )
 
         try:
             draft, completion = self._client.chat.completions.create_with_completion(
@@ -147,8 +159,17 @@ class Backend:
                 f"the model gave no valid record after {exc.n_attempts} attempts: "
                 f"{_first_line(str(cause))}"
             ) from exc
+        except IncompleteOutputException as exc:
+            raise self._error(
+                f"the model's answer was cut off at {MAX_COMPLETION_TOKENS} tokens "
+                "(it may be looping; try another model or a shorter article)"
+            ) from exc
         except self._openai.OpenAIError as exc:
             raise self._explain(exc) from exc
+        except InstructorError as exc:
+            raise self._error(
+                f"the model's answer could not be used: {_first_line(str(exc))}"
+            ) from exc
         usage = completion.usage
         return Reply(
             draft=draft,
@@ -178,6 +199,10 @@ class Backend:
                 f"the model server at {where} sent a response that is not valid JSON ({exc})"
             )
         return self._error(f"the model server at {where} failed: {_first_line(str(exc))}")
+
+    def close(self) -> None:
+        """Close the HTTP client; calls still in flight fail at once (used on interrupt)."""
+        self._raw.close()
 
     def _error(self, message: str) -> BackendError:
         """A server may echo the key back in its error text; it never reaches the user."""

@@ -13,6 +13,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from summarise.schema import Record
 
 FILE_NAME = "records.sqlite"
@@ -40,7 +42,12 @@ class RecordCache:
         """The cached record for ``key``, or ``None``."""
         with self._lock:
             row = self._db.execute("SELECT json FROM records WHERE key = ?", (key,)).fetchone()
-        return Record.model_validate_json(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return Record.model_validate_json(row[0])
+        except ValidationError:
+            return None  # written by another version of the record: ask again
 
     def put(self, key: str, record: Record) -> None:
         """Store ``record`` under ``key`` (replacing any older one)."""

@@ -88,6 +88,12 @@ def main() -> None:
 @click.option("--base-url", help="An OpenAI-compatible server, e.g. http://localhost:8000/v1.")
 @click.option("--model-path", type=click.Path(dir_okay=False), help="Serve this GGUF locally.")
 @click.option(
+    "--context-tokens",
+    type=click.IntRange(1024),
+    help="The remote model's context size; longer articles are refused, never cut "
+    "(default: 32768 for a compatible server, 128000 for OpenAI).",
+)
+@click.option(
     "--reasks",
     type=click.IntRange(0, 5),
     default=1,
@@ -125,6 +131,7 @@ def run(
     model: str | None,
     base_url: str | None,
     model_path: str | None,
+    context_tokens: int | None,
     reasks: int,
     strict: bool,
     quiet: bool,
@@ -144,6 +151,7 @@ def run(
         output_format=_resolve_format(output_format), model=model, base_url=base_url,
         model_path=model_path, reasks=reasks, strict=strict, quiet=quiet, out=out,
         use_cache=not no_cache, cache_dir=cache_dir, concurrency=concurrency, story=story,
+        context_tokens=context_tokens,
     )  # fmt: skip
     sys.exit(run_inputs(list(inputs), options))
 

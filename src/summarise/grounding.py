@@ -188,7 +188,7 @@ def check_entity(draft: EntityDraft, source: NormalisedSource) -> Entity:
 def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
     """A figure is grounded when its value and its evidence occur, the value inside the evidence."""
     check = _check(source, [("value", draft.value), ("evidence", draft.evidence)])
-    if check.verified and claim(draft.value) not in normalise(draft.evidence):
+    if check.verified and NormalisedSource.of(draft.evidence).find(draft.value) is None:
         check = Check(
             verified=False,
             spans=check.spans,

@@ -2,10 +2,10 @@
 
 Each line is written with one ``write`` and flushed to disk before the next input starts, so a
 run killed at any moment leaves every finished line intact; a torn last line (power loss) is
-dropped on the next run. Lines are ``{"source", "sha256", "record"}`` or
-``{"source", "sha256", "error", "exit_code"}``. A re-run skips inputs that already have a record
-line for the same text and retries those that failed, writing an error line again only when
-the error is a new one.
+dropped on the next run, and a damaged line elsewhere is skipped (that input is redone). Lines
+are ``{"source", "sha256", "record"}`` or ``{"source", "sha256", "error", "exit_code"}``.
+A re-run skips inputs that already have a record line for the same text and retries those that
+failed, writing an error line again only when the error is a new one.
 """
 
 from __future__ import annotations
@@ -30,21 +30,15 @@ class ResultsFile:
 
     def _load(self) -> None:
         raw = self.path.read_bytes()
-        lines = raw.split(b"\n")
-        good = 0
-        for line in lines:
-            if not line.strip():
-                good += len(line) + 1
-                continue
+        complete, _, torn = raw.rpartition(b"\n")
+        for line in complete.split(b"\n"):
             try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                break  # a torn last line: drop it and everything after
-            self._remember(entry)
-            good += len(line) + 1
-        if good < len(raw):
+                self._remember(json.loads(line))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue  # not ours or damaged: leave it, redo that input
+        if torn.strip():  # a last line without its newline was cut by a crash: drop it
             with self.path.open("r+b") as handle:
-                handle.truncate(good)
+                handle.truncate(len(complete) + 1 if complete else 0)
 
     def is_done(self, source: str, sha256: str) -> bool:
         """Whether this input, with this exact text, already has a record in the file."""

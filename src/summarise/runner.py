@@ -25,6 +25,7 @@ from summarise.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_UNGROUNDED,
+    InputError,
     SummariseError,
 )
 
@@ -52,10 +53,17 @@ class RunOptions:
     cache_dir: Path | None = None
     concurrency: int = 1
     story: bool = False
+    context_tokens: int | None = None
+
+
+_SAY_LOCK = threading.Lock()
 
 
 def _say(message: str) -> None:
-    print(f"summarise: {message}", file=sys.stderr, flush=True)
+    """One line on stderr, whole even when batch workers speak at once."""
+    with _SAY_LOCK:
+        sys.stderr.write(f"summarise: {message}\n")
+        sys.stderr.flush()
 
 
 @contextmanager
@@ -86,7 +94,8 @@ class _Run:
         self.several = False
         self.results: ResultsFile | None = None
         self.cache: RecordCache | None = None
-        self.fresh: dict[str, Record] = {}  # records made in this run, by text sha256
+        self.fresh: dict[str, Record] = {}  # records served in this run, by text sha256
+        self.closing = False  # interrupted: results of calls still in flight are dropped
         self.done: dict[str, tuple[Source, Record]] = {}  # every record of this run, by origin
 
     def fail(self, origin: str, sha256: str | None, error: SummariseError) -> None:
@@ -186,7 +195,10 @@ def _run(specs: list[str], run: _Run) -> None:
     if not sources:
         return
     settings = BackendSettings.from_environment(
-        base_url=options.base_url, model=options.model, model_path=options.model_path
+        base_url=options.base_url,
+        model=options.model,
+        model_path=options.model_path,
+        context_tokens=options.context_tokens,
     )
     if options.use_cache:
         from summarise.cache import RecordCache
@@ -196,6 +208,8 @@ def _run(specs: list[str], run: _Run) -> None:
     if not options.story:
         _produce(sources, settings, run, None)
         return
+    if len({s.sha256 for s in sources}) < 2:
+        raise InputError("a story needs at least two readable, different articles")
     from summarise.backend import connect
 
     with connect(settings, progress=_progress(options)) as backend:
@@ -291,6 +305,7 @@ def _serve_from_cache(sources: list[Source], model: str, run: _Run) -> list[Sour
         else:
             if not run.options.quiet:
                 _say(f"{source.origin}: from cache")
+            run.fresh[source.sha256] = record
             run.succeed(source, record)
     return remaining
 
@@ -322,9 +337,15 @@ def _ask_model(
                 future.result()
                 advance()
                 progress(f"[{finished}/{total}] finished")
-        finally:
-            # On Ctrl-C/SIGTERM: drop what has not started; what is in flight is abandoned.
+        except BaseException:
+            # Ctrl-C/SIGTERM: drop what has not started, cut the calls in flight (their
+            # articles are redone next time), and wait for the workers to let go of the files.
+            run.closing = True
             pool.shutdown(wait=False, cancel_futures=True)
+            backend.close()
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
 
 @contextmanager
@@ -353,12 +374,20 @@ def _one(source: Source, backend: Backend, run: _Run, label: str) -> None:
     started = time.perf_counter()
     try:
         record = summarise_text(source.text, backend, reasks=run.options.reasks)
-    except SummariseError as error:
-        run.fail(source.origin, source.sha256, error)
+    except Exception as error:  # one article's failure, expected or not, never stops the batch
+        if not run.closing:
+            known = (
+                error
+                if isinstance(error, SummariseError)
+                else SummariseError(f"unexpected {type(error).__name__}: {error}")
+            )
+            run.fail(source.origin, source.sha256, known)
+        return
+    if run.closing:
         return
     run.fresh[source.sha256] = record
-    if run.cache is not None:
-        run.cache.put(_key(source, backend.model, run.options.reasks), record)
     if not run.options.quiet:
         _say(f"{source.origin}: done in {time.perf_counter() - started:.1f} s")
     run.succeed(source, record)
+    if run.cache is not None:
+        run.cache.put(_key(source, backend.model, run.options.reasks), record)

@@ -33,9 +33,9 @@ __all__ = [
 
 UNVERIFIED = "⚠"
 TENSIONS_TEMPLATE = "story/tensions.user"
-"""Kept in a sub-folder of ``prompts/`` on purpose: :func:`~summarise.prompts.prompt_version`
-hashes the top-level templates, the record prompt, and a story prompt edit must not mark every
-stored per-article record stale."""
+"""The story's own prompt, in ``prompts/story/``. :func:`~summarise.prompts.prompt_version` hashes
+every template, this one included, so after a story prompt edit the eval names its cases stale
+(the stored story was built with the old prompt) and one re-recording brings all back."""
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 

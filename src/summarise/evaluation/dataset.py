@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from summarise.errors import EvalError
 from summarise.evaluation.gold import GoldCase, load_gold_case
 from summarise.prompts import prompt_version
@@ -62,7 +64,13 @@ def read_output(evals_dir: Path, case_id: str) -> Record | None:
     path = output_path(evals_dir, case_id)
     if not path.exists():
         return None
-    return Record.model_validate_json(path.read_text(encoding="utf-8"))
+    try:
+        return Record.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise EvalError(
+            f"{path}: not a record of this version ({exc.error_count()} problem(s)); "
+            "re-record the eval"
+        ) from exc
 
 
 def write_output(evals_dir: Path, case_id: str, record: Record) -> Path:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarise.errors import InputError
 from summarise.schema import EntityType, StanceLabel
@@ -170,12 +170,26 @@ GoldKind = Literal["case", "story"]
 
 def load_gold_case(path: Path) -> GoldCase:
     """Load and validate one article's gold file; a malformed file is an :class:`InputError`."""
-    return GoldCase.model_validate(_load_yaml(path))
+    return _validated(GoldCase, path)
 
 
 def load_gold_story(path: Path) -> GoldStory:
-    """Load and validate a story gold file."""
-    return GoldStory.model_validate(_load_yaml(path))
+    """Load and validate a story gold file; a malformed file is an :class:`InputError`."""
+    return _validated(GoldStory, path)
+
+
+GoldT = TypeVar("GoldT", GoldCase, GoldStory)
+
+
+def _validated(model: type[GoldT], path: Path) -> GoldT:
+    try:
+        return model.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(
+            f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s) in all)"
+        ) from exc
 
 
 def _load_yaml(path: Path) -> object:

@@ -15,7 +15,7 @@ import hashlib
 import re
 
 from summarise.evaluation.gold import GoldCase
-from summarise.grounding import ground, normalise
+from summarise.grounding import ground, locate
 from summarise.schema import (
     EntityDraft,
     FigureDraft,
@@ -34,9 +34,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"'\u201d\u2019])\s+|\n+")
 
 def _evidence(value: str, source: str) -> str:
     """The first sentence of ``source`` containing ``value``; the value itself if none does."""
-    wanted = normalise(value)
     for sentence in _SENTENCE_END.split(source):
-        if wanted in normalise(sentence):
+        if locate(value, sentence) is not None:
             return sentence.strip()
     return value
 

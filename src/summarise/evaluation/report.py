@@ -16,6 +16,7 @@ from pathlib import Path
 from statistics import fmean
 from typing import Any
 
+from summarise.errors import EvalError
 from summarise.evaluation.scorers import SCORERS, FieldScore
 from summarise.schema import Record
 
@@ -126,8 +127,11 @@ class Gate:
     @classmethod
     def load(cls, path: Path) -> Gate:
         """Read ``quality.toml``."""
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls(floors=dict(data.get("floors", {})), tolerance=float(data["tolerance"]))
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            return cls(floors=dict(data.get("floors", {})), tolerance=float(data["tolerance"]))
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise EvalError(f"{path}: cannot read the quality gate: {exc}") from exc
 
     def failures(
         self, fields: Mapping[str, Mapping[str, float]], baseline: Mapping[str, Any] | None
