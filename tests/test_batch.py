@@ -223,3 +223,26 @@ def test_story_with_one_readable_article_fails_before_any_model(tmp_path: Path) 
     result = CliRunner().invoke(main, args)
     assert result.exit_code == EXIT_INPUT
     assert "a story needs at least two" in result.output
+
+
+@loopback
+def test_sigterm_with_concurrency_stops_at_once_and_keeps_finished_work(
+    server: Server, folder: Path, tmp_path: Path
+) -> None:
+    server.script = [Answer(), Answer(delay_s=30.0)]  # the first answers, the rest hang
+    out = tmp_path / "results.jsonl"
+    command = [sys.executable, "-m", "summarise.cli", *_args(server, tmp_path, str(folder))]
+    command += ["--out", str(out), "--concurrency", "3"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (
+        out.exists() and any("record" in line for line in _lines(out))
+    ):
+        time.sleep(0.05)
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - stopped < 10, "the calls in flight must be cut, not awaited"
+    assert process.returncode == EXIT_INTERRUPTED, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr.replace("error", "")
+    assert sum("record" in line for line in _lines(out)) == 1

@@ -200,10 +200,6 @@ class Backend:
             )
         return self._error(f"the model server at {where} failed: {_first_line(str(exc))}")
 
-    def close(self) -> None:
-        """Close the HTTP client; calls still in flight fail at once (used on interrupt)."""
-        self._raw.close()
-
     def _error(self, message: str) -> BackendError:
         """A server may echo the key back in its error text; it never reaches the user."""
         key = self.settings.api_key

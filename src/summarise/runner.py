@@ -10,12 +10,12 @@ model server is stopped, and re-running the same command finishes the rest.
 
 from __future__ import annotations
 
+import queue
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,22 +330,50 @@ def _ask_model(
                 _one(source, backend, run, f"[{number}/{total}]")
                 advance()
             return
-        pool = ThreadPoolExecutor(max_workers=workers)
+
+        def work(source: Source) -> None:
+            _one(source, backend, run, "")
+
         try:
-            futures = [pool.submit(_one, s, backend, run, "") for s in sources]
-            for finished, future in enumerate(as_completed(futures), start=1):
-                future.result()
+            for finished in _in_parallel(sources, workers, work, lambda: run.closing):
                 advance()
                 progress(f"[{finished}/{total}] finished")
         except BaseException:
-            # Ctrl-C/SIGTERM: drop what has not started, cut the calls in flight (their
-            # articles are redone next time), and wait for the workers to let go of the files.
+            # Ctrl-C/SIGTERM: workers start nothing new, and the results of calls still in
+            # flight are dropped (those articles are redone next time); the workers are daemon
+            # threads, so the process does not wait for a slow server to answer them.
             run.closing = True
-            pool.shutdown(wait=False, cancel_futures=True)
-            backend.close()
             raise
-        finally:
-            pool.shutdown(wait=True)
+
+
+def _in_parallel(
+    items: list[Source], workers: int, work: Callable[[Source], None], stop: Callable[[], bool]
+) -> Iterator[int]:
+    """Run ``work`` on ``items`` in ``workers`` daemon threads; yield a count as each finishes.
+
+    A worker takes no new item once ``stop()`` is true.
+    """
+    todo: queue.Queue[Source] = queue.Queue()
+    for item in items:
+        todo.put(item)
+    finished: queue.Queue[Source] = queue.Queue()
+
+    def worker() -> None:
+        while not stop():
+            try:
+                item = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                work(item)
+            finally:
+                finished.put(item)
+
+    for _ in range(min(workers, len(items))):
+        threading.Thread(target=worker, daemon=True).start()
+    for count in range(1, len(items) + 1):
+        finished.get()
+        yield count
 
 
 @contextmanager
