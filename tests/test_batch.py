@@ -103,6 +103,20 @@ def test_duplicates_in_one_batch_cost_one_call(server: Server, tmp_path: Path) -
     assert [Path(str(line["source"])).name for line in _lines(out)] == [seed.name, copy.name]
 
 
+def _terminate_after_first_record(command: list[str], out: Path) -> tuple[int, str, float]:
+    """Start a batch, SIGTERM it once a record is on disk; (exit code, stderr, seconds to stop)."""
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (
+        out.exists() and any("record" in line for line in _lines(out))
+    ):
+        time.sleep(0.05)
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    return process.returncode, stderr, time.monotonic() - stopped
+
+
 @loopback
 def test_sigterm_mid_batch_leaves_valid_jsonl_and_a_rerun_finishes(
     server: Server, folder: Path, tmp_path: Path
@@ -111,15 +125,8 @@ def test_sigterm_mid_batch_leaves_valid_jsonl_and_a_rerun_finishes(
     out = tmp_path / "results.jsonl"
     command = [sys.executable, "-m", "summarise.cli", *_args(server, tmp_path, str(folder))]
     command += ["--out", str(out), "--concurrency", "1"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (
-        out.exists() and any("record" in line for line in _lines(out))
-    ):
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == EXIT_INTERRUPTED, stderr
+    code, stderr, _ = _terminate_after_first_record(command, out)
+    assert code == EXIT_INTERRUPTED, stderr
     assert "Run the same command again" in stderr and "Traceback" not in stderr
     interrupted = _lines(out)  # every line parses: the file is valid JSONL
     records_before = sum("record" in line for line in interrupted)
@@ -233,16 +240,8 @@ def test_sigterm_with_concurrency_stops_at_once_and_keeps_finished_work(
     out = tmp_path / "results.jsonl"
     command = [sys.executable, "-m", "summarise.cli", *_args(server, tmp_path, str(folder))]
     command += ["--out", str(out), "--concurrency", "3"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not (
-        out.exists() and any("record" in line for line in _lines(out))
-    ):
-        time.sleep(0.05)
-    stopped = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=30)
-    assert time.monotonic() - stopped < 10, "the calls in flight must be cut, not awaited"
-    assert process.returncode == EXIT_INTERRUPTED, stderr
+    code, stderr, seconds = _terminate_after_first_record(command, out)
+    assert seconds < 10, "the calls in flight must be cut, not awaited"
+    assert code == EXIT_INTERRUPTED, stderr
     assert "Traceback" not in stderr and "Error" not in stderr.replace("error", "")
     assert sum("record" in line for line in _lines(out)) == 1

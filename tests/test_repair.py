@@ -13,7 +13,7 @@ from summarise.backend import Backend, BackendSettings
 from summarise.grounding import ground
 from summarise.pipeline import summarise_text
 from summarise.repair import Repairs, SpanFix, apply, targets
-from summarise.schema import RecordDraft
+from summarise.schema import Record, RecordDraft
 
 ARTICLE = (
     'The council voted 7 to 2 for a library. "It is for every child," said Mayor Ana Ruiz. '
@@ -57,16 +57,18 @@ def server() -> Iterator[Server]:
         yield scripted
 
 
+def _misquote_then_fix(server: Server, fixed: str) -> Record:
+    """The model misquotes, then answers the repair request with ``fixed``."""
+    draft = _draft("It is for all children").model_dump()
+    fix = {"fixes": [{"item": "quotes[0]", "text": fixed}]}
+    server.script = [Answer(body=completion(draft)), Answer(body=completion(fix, "Repairs"))]
+    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
+    return summarise_text(ARTICLE, backend, reasks=1)
+
+
 @loopback
 def test_pipeline_repairs_a_misquote_with_one_small_request(server: Server) -> None:
-    draft = _draft("It is for all children").model_dump()
-    fix = {"fixes": [{"item": "quotes[0]", "text": "It is for every child"}]}
-    server.script = [
-        Answer(body=completion(draft)),
-        Answer(body=completion(fix, "Repairs")),
-    ]
-    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
-    record = summarise_text(ARTICLE, backend, reasks=1)
+    record = _misquote_then_fix(server, "It is for every child")
     assert record.quotes[0].text == "It is for every child" and record.quotes[0].check.verified
     assert record.provenance.attempts == 2
     assert record.provenance.usage.prompt_tokens == 20
@@ -77,13 +79,6 @@ def test_pipeline_repairs_a_misquote_with_one_small_request(server: Server) -> N
 
 @loopback
 def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
-    draft = _draft("It is for all children").model_dump()
-    fix = {"fixes": [{"item": "quotes[0]", "text": "It is for most children"}]}
-    server.script = [
-        Answer(body=completion(draft)),
-        Answer(body=completion(fix, "Repairs")),
-    ]
-    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
-    record = summarise_text(ARTICLE, backend, reasks=1)
+    record = _misquote_then_fix(server, "It is for most children")
     assert not record.quotes[0].check.verified
     assert record.ungrounded and "most children" in record.ungrounded[0]
