@@ -13,24 +13,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fake_model import Answer, Server, running_server
+from fake_model import Answer, Server
 
 from summarise.cli import main
 from summarise.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK
 
 ARTICLES = Path(__file__).parents[1] / "evals" / "articles"
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with running_server() as scripted:
-        yield scripted
 
 
 @pytest.fixture

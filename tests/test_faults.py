@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
-from fake_model import DRAFT, OK, Answer, Server, completion, error, running_server
+from fake_model import DRAFT, OK, Answer, Server, completion, error
 
 import summarise.backend
 from summarise.backend import SCHEMA_RETRIES, Backend, BackendSettings
@@ -22,12 +21,6 @@ from summarise.errors import BackendError
 API_KEY = "sk-test-abcdefghijklmnop1234"
 MESSAGES = [{"role": "user", "content": "Summarise: the council voted 7 to 2."}]
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with running_server() as scripted:
-        yield scripted
 
 
 def backend(url: str, http_retries: int = 2) -> Backend:

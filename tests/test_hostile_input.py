@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fake_model import DRAFT, Answer, Server, completion, running_server
+from fake_model import DRAFT, Answer, Server, completion
 
 from summarise.backend import Backend, BackendSettings
 from summarise.cassettes import find_secrets
@@ -31,12 +30,6 @@ GREEK = (
     "Ο υπουργός Άμυνας Νίκος Δένδιας δήλωσε την Πέμπτη στις Βρυξέλλες ότι η Ελλάδα θα "
     "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ. «Η ασφάλεια δεν έχει τιμή», είπε."
 )
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with running_server() as scripted:
-        yield scripted
 
 
 def _backend(server: Server, context_tokens: int = 8192) -> Backend:

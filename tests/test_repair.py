@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fake_model import DRAFT, Answer, Server, completion, running_server
+from fake_model import DRAFT, Answer, Server, completion
 
 from summarise.backend import Backend, BackendSettings
 from summarise.grounding import ground
@@ -49,12 +48,6 @@ def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> No
     assert repaired.quotes[0].text == "It is for every child"
     assert repaired.stances[0].evidence == "approved"  # withdrawn: kept, still flagged
     assert len(repaired.quotes) == len(draft.quotes)
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with running_server() as scripted:
-        yield scripted
 
 
 def _misquote_then_fix(server: Server, fixed: str) -> Record:
