@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from fake_model import DRAFT, Answer, Server, completion
+from fake_model import DRAFT, Answer, Server, completion, running_server
 
 from summarise.backend import Backend, BackendSettings
 from summarise.grounding import ground
@@ -75,3 +75,18 @@ def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
     record = _misquote_then_fix(server, "It is for most children")
     assert not record.quotes[0].check.verified
     assert record.ungrounded and "most children" in record.ungrounded[0]
+
+
+@loopback
+def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: Server) -> None:
+    draft = _draft("It is for all children").model_dump()
+    fix = {"fixes": [{"item": "quotes[0]", "text": "It is for every child"}]}
+    server.script = [Answer(body=completion(draft))]
+    with running_server() as repair_server:
+        repair_server.script = [Answer(body=completion(fix, "Repairs"))]
+        settings = BackendSettings(kind="compatible", model="m", http_retries=0)
+        backend = Backend(settings, server.url, repair_url=repair_server.url)
+        record = summarise_text(ARTICLE, backend, reasks=1)
+    assert record.quotes[0].check.verified
+    assert [r["tools"][0]["function"]["name"] for r in server.requests] == ["RecordDraft"]
+    assert [r["tools"][0]["function"]["name"] for r in repair_server.requests] == ["Repairs"]

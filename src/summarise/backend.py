@@ -32,6 +32,7 @@ from summarise.schema import RecordDraft, Usage
 
 if TYPE_CHECKING:
     import instructor
+    import openai
 
 BackendKind = Literal["openai", "compatible", "embedded"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -98,7 +99,10 @@ class Reply(Generic[ModelT]):
 class Backend:
     """A connected model: turns chat messages into a validated :class:`RecordDraft`."""
 
-    def __init__(self, settings: BackendSettings, base_url: str | None) -> None:
+    def __init__(
+        self, settings: BackendSettings, base_url: str | None, *, repair_url: str | None = None
+    ) -> None:
+        """Connect to ``base_url``; repairs go to ``repair_url`` if given (see :func:`connect`)."""
         import instructor
         import openai
 
@@ -106,15 +110,21 @@ class Backend:
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
         self.settings = settings
         self._openai = openai
-        self._raw = openai.OpenAI(
-            api_key=settings.api_key or "not-needed",
-            base_url=base_url,
-            timeout=REQUEST_TIMEOUT_S,
-            max_retries=settings.http_retries,
-        )
+        self._raw = self._open(base_url)
         mode = instructor.Mode.TOOLS_STRICT if settings.kind == "openai" else instructor.Mode.TOOLS
         self._client: instructor.Instructor = instructor.from_openai(self._raw, mode=mode)
+        self._repair_client = self._client
+        if repair_url:
+            self._repair_client = instructor.from_openai(self._open(repair_url), mode=mode)
         self.model = settings.model or self._first_served_model()
+
+    def _open(self, base_url: str | None) -> openai.OpenAI:
+        return self._openai.OpenAI(
+            api_key=self.settings.api_key or "not-needed",
+            base_url=base_url,
+            timeout=REQUEST_TIMEOUT_S,
+            max_retries=self.settings.http_retries,
+        )
 
     def _first_served_model(self) -> str:
         """A compatible server given no model name: use the first one it serves."""
@@ -130,8 +140,17 @@ class Backend:
         """Ask for an article record (see :meth:`ask`)."""
         return self.ask(messages, RecordDraft)
 
-    def ask(self, messages: list[dict[str, Any]], response_model: type[ModelT]) -> Reply[ModelT]:
-        """Ask for ``response_model``; schema-invalid answers are re-asked by instructor."""
+    def ask(
+        self,
+        messages: list[dict[str, Any]],
+        response_model: type[ModelT],
+        *,
+        repair: bool = False,
+    ) -> Reply[ModelT]:
+        """Ask for ``response_model``; schema-invalid answers are re-asked by instructor.
+
+        ``repair`` sends the request to the repair server when there is one.
+        """
         from instructor.core.exceptions import (
             IncompleteOutputException,
             InstructorError,
@@ -139,7 +158,8 @@ class Backend:
         )
 
         try:
-            draft, completion = self._client.chat.completions.create_with_completion(
+            client = self._repair_client if repair else self._client
+            draft, completion = client.chat.completions.create_with_completion(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
                 response_model=response_model,
@@ -220,5 +240,8 @@ def connect(
         yield Backend(settings, settings.base_url)
         return
     gguf = embedded.model_path(settings.model_path, progress)
-    with embedded.serve(gguf, progress=progress) as url:
-        yield Backend(settings, url)
+    # Two servers over the same memory-mapped weights, one for records and one for repairs:
+    # each keeps its own fixed prefix (instructions and tool schema) in its live KV cache, so the
+    # two kinds of request never evict each other's, with no prompt cache (see embedded.serve).
+    with embedded.serve(gguf, progress=progress) as url, embedded.serve(gguf) as repair_url:
+        yield Backend(settings, url, repair_url=repair_url)

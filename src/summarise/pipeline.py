@@ -64,7 +64,7 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         failed = repair.targets(grounded)
         if not failed:
             break
-        fixes = backend.ask(repair.messages(text, failed), repair.Repairs)
+        fixes = backend.ask(repair.messages(text, failed), repair.Repairs, repair=True)
         attempts += 1
         usage = Usage(
             prompt_tokens=usage.prompt_tokens + fixes.usage.prompt_tokens,
