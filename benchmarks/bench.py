@@ -5,8 +5,10 @@ Run on demand (it takes several minutes and needs the embedded model installed):
     .venv/bin/python benchmarks/bench.py            # three seeds; JSON in benchmarks/results.json
     .venv/bin/python benchmarks/bench.py --seeds 1  # a quicker look
 
-Both contestants share one llama.cpp server (started here, as `summarise` does); each runs its
-batch of articles in turn, as a user's batch would. The naive baseline is what one would write
+Each contestant runs its batch of articles in turn, as a user's batch would: the naive baseline
+on one plain llama.cpp server, the pipeline on the servers `summarise` starts (`backend.connect`).
+Each server reuses the longest prefix of its previous prompt, so both get their fixed
+instructions and schema processed once per batch. The naive baseline is what one would write
 first: one instructor TOOLS call with the same RecordDraft schema, the article in a bare user
 message, no instructions, no grounding, no re-ask. The pipeline is `summarise_text` as shipped.
 Also timed: CLI start (`summarise --help`, `--version`) and the offline `pytest evals/`.
@@ -114,7 +116,7 @@ def main() -> None:
     parser.add_argument("--skip-model", action="store_true", help="Only CLI start and evals.")
     args = parser.parse_args()
 
-    from summarise.backend import Backend, BackendSettings
+    from summarise.backend import BackendSettings, connect
     from summarise.embedded import model_path, serve
 
     results: dict[str, Any] = {"articles": {}}
@@ -126,15 +128,13 @@ def main() -> None:
     )
     if not args.skip_model:
         settings = BackendSettings.from_environment(environ={})
-        started = time.perf_counter()
         gguf = model_path(None)
+        texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS[: args.seeds]}
         with serve(gguf) as url:
-            backend = Backend(settings, url)
+            naive = {n: _naive(url, settings.model or "", text, n) for n, text in texts.items()}
+        started = time.perf_counter()
+        with connect(settings) as backend:
             results["load_s"] = time.perf_counter() - started
-            texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS[: args.seeds]}
-            # Each contestant runs its whole batch in turn, as a user's batch would, so each
-            # gets the server's prefix cache for its own fixed instructions and schema.
-            naive = {n: _naive(url, backend.model, text, n) for n, text in texts.items()}
             for name, text in texts.items():
                 pipeline = _pipeline(backend, text, name)
                 results["articles"][name] = {"naive": naive[name], "pipeline": pipeline}
