@@ -157,8 +157,8 @@ class Backend:
             InstructorRetryException,
         )
 
+        client = self._repair_client if repair else self._client
         try:
-            client = self._repair_client if repair else self._client
             draft, completion = client.chat.completions.create_with_completion(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]
@@ -243,5 +243,5 @@ def connect(
     # Two servers over the same memory-mapped weights, one for records and one for repairs:
     # each keeps its own fixed prefix (instructions and tool schema) in its live KV cache, so the
     # two kinds of request never evict each other's, with no prompt cache (see embedded.serve).
-    with embedded.serve(gguf, progress=progress) as url, embedded.serve(gguf) as repair_url:
+    with embedded.serve_several(gguf, 2, progress=progress) as (url, repair_url):
         yield Backend(settings, url, repair_url=repair_url)

