@@ -6,7 +6,8 @@ Run on demand (it takes several minutes and needs the embedded model installed):
     .venv/bin/python benchmarks/bench.py --seeds 1  # a quicker look
 
 Each contestant runs its batch of articles in turn, as a user's batch would: the naive baseline
-on one plain llama.cpp server, the pipeline on the servers `summarise` starts (`backend.connect`).
+on one plain llama.cpp server (`llama_cpp.server` as shipped), the pipeline on the servers
+`summarise` starts (`backend.connect`, grammar checked lazily by `summarise.model_server`).
 Each server reuses the longest prefix of its previous prompt, so both get their fixed
 instructions and schema processed once per batch. The naive baseline is what one would write
 first: one instructor TOOLS call with the same RecordDraft schema, the article in a bare user
@@ -130,7 +131,7 @@ def main() -> None:
         settings = BackendSettings.from_environment(environ={})
         gguf = model_path(None)
         texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS[: args.seeds]}
-        with serve(gguf) as url:
+        with serve(gguf, lazy_grammar=False) as url:  # llama.cpp's server as shipped
             naive = {n: _naive(url, settings.model or "", text, n) for n, text in texts.items()}
         started = time.perf_counter()
         with connect(settings) as backend:
