@@ -151,8 +151,9 @@ def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
     [
         ("\u201cWe are ready.\u201d The minister announced new taxes.", "The minister announced"),
         ("The players' union rejected the offer.", "union rejected the offer"),
+        ("Intro line.\nUS officials met on Thursday.", "US officials met on Thursday"),
     ],
-    ids=["after-closing-double-quote", "after-plural-apostrophe"],
+    ids=["after-closing-double-quote", "after-plural-apostrophe", "start-of-a-line"],
 )
 def test_narrative_after_a_closing_mark_is_not_a_quote(article: str, text: str) -> None:
     draft = DRAFT.model_copy(update={"quotes": [QuoteDraft(speaker="S", text=text)]})

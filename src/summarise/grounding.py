@@ -201,7 +201,7 @@ _OPENING_MARKS = "\u201c\u2018\u00ab\u201e\u2039"
 _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
-def _inside_quotation_marks(original: str, span: Span) -> bool:
+def inside_quotation_marks(original: str, span: Span) -> bool:
     """Whether ``span`` of the original article stands inside quotation marks on its line.
 
     Inside when an odd number of double quotation marks precede it on its line (a quote opened
@@ -214,6 +214,8 @@ def _inside_quotation_marks(original: str, span: Span) -> bool:
     if sum(before.count(mark) for mark in _DOUBLE_MARKS) % 2 == 1:
         return True
     mark = before[-1:]
+    if not mark:  # the span starts its line: nothing opens a quotation before it
+        return False
     if mark in _OPENING_MARKS:
         return True
     return mark in {'"', "'"} and before[-2:-1] in {"", " ", "(", "[", "\t"}
@@ -222,7 +224,7 @@ def _inside_quotation_marks(original: str, span: Span) -> bool:
 def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
     """A quote is grounded when its text is verbatim in the source, inside quotation marks."""
     spans = source.find_all(draft.text)
-    quoted = [span for span in spans if _inside_quotation_marks(source.original, span)]
+    quoted = [span for span in spans if inside_quotation_marks(source.original, span)]
     if quoted:
         check = Check(verified=True, spans=quoted[:1])
     elif spans:
