@@ -201,7 +201,7 @@ _OPENING_MARKS = "\u201c\u2018\u00ab\u201e\u2039"
 _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 
 
-def inside_quotation_marks(original: str, span: Span) -> bool:
+def _inside_quotation_marks(original: str, span: Span) -> bool:
     """Whether ``span`` of the original article stands inside quotation marks on its line.
 
     Inside when an odd number of double quotation marks precede it on its line (a quote opened
@@ -224,7 +224,7 @@ def inside_quotation_marks(original: str, span: Span) -> bool:
 def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
     """A quote is grounded when its text is verbatim in the source, inside quotation marks."""
     spans = source.find_all(draft.text)
-    quoted = [span for span in spans if inside_quotation_marks(source.original, span)]
+    quoted = [span for span in spans if _inside_quotation_marks(source.original, span)]
     if quoted:
         check = Check(verified=True, spans=quoted[:1])
     elif spans:
