@@ -31,11 +31,9 @@ always verbatim article text; a source with none is kept and shown flagged.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TypeVar
 
 from rapidfuzz.utils import default_process
@@ -54,6 +52,7 @@ from summarise.evaluation.align import (
 from summarise.evaluation.numbers import numbers_agree, parse_numbers
 from summarise.grounding import NormalisedSource, locate
 from summarise.schema import Entity, Figure, Record
+from summarise.sentences import Sentences
 from summarise.story import Asker, StoryEntity, StoryFact, StoryRecord, StoryStance, name_tensions
 
 __all__ = [
@@ -85,8 +84,6 @@ already matched, because here nothing else vouches for the pairing."""
 EVIDENCE_MIN_OVERLAP = 0.2
 """A sentence is evidence for a statement when at least a fifth of their words (Jaccard) are
 shared; below that the best sentence of an article is about something else."""
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?(?=\s)|\n")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Prof|No)\.$")
 T = TypeVar("T")
 
 
@@ -192,16 +189,8 @@ class _Sentences:
 
     @classmethod
     def of(cls, text: str) -> _Sentences:
-        """Cut after sentence punctuation and at line breaks, not after "U.S." or "Dr.".
-
-        A cut is sentence punctuation (with a closing quote after it) followed by space, or a
-        line break. Good enough for news copy (pysbd would do better, but is not installed): a
-        missed cut only lengthens evidence, a wrong one shortens it, and both stay verbatim.
-        """
-        ends = (m.end() for m in _SENTENCE_END.finditer(text))
-        cuts = [0, *(e for e in ends if not _ABBREVIATION.search(text, 0, e)), len(text)]
-        spans = tuple((a, b) for a, b in pairwise(cuts) if text[a:b].strip())
-        return cls(text, spans)
+        """Cut as :class:`summarise.sentences.Sentences` cuts."""
+        return cls(text, Sentences.of(text).spans)
 
     def best(self, statement: str) -> str | None:
         """The sentence sharing the most words with ``statement``, when verbatim and enough."""
