@@ -124,7 +124,10 @@ def test_a_quote_planted_by_a_prompt_injection_fails_grounding(server: Server) -
     record = summarise_text(article, _backend(server), reasks=0)
     honest, planted = record.quotes
     assert honest.check.verified
-    assert not planted.check.verified and "not in the article" in planted.check.problems[0]
+    assert not planted.check.verified
+    # code repair shows where the words came from, and that they are nobody's quotation
+    assert planted.check.repaired_from == "The library money was stolen"
+    assert "not inside quotation marks" in planted.check.problems[0]
 
 
 def test_a_cache_row_from_another_version_is_a_miss(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.render import UNVERIFIED, to_json, to_markdown
+from summarise.render import REPAIRED, UNVERIFIED, to_json, to_markdown
 from summarise.schema import (
     Check,
     Entity,
@@ -74,6 +74,14 @@ def test_unverified_quote_is_marked_in_its_row() -> None:
     assert UNVERIFIED not in good
     assert "✓" in good
     assert markdown.count(UNVERIFIED) == 1
+
+
+def test_a_repaired_quote_is_marked_as_repaired_and_verified() -> None:
+    repaired = OK.model_copy(update={"repaired_from": "We never, ever lose"})
+    markdown = to_markdown(record(repaired), "article.txt")
+    [row] = rows_with(markdown, "We never lose")
+    assert REPAIRED in row and UNVERIFIED not in row
+    assert '"repaired_from": "We never, ever lose"' in to_json(record(repaired))
 
 
 def test_unverified_quote_is_listed_again_with_its_reason() -> None:

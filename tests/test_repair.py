@@ -18,6 +18,8 @@ ARTICLE = (
     'The council voted 7 to 2 for a library. "It is for every child," said Mayor Ana Ruiz. '
     "The council voted after a long debate."
 )
+INVENTED = "Books will be free for all"
+"""A quote with no article words near it: code cannot place it, so the model is re-asked."""
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 
@@ -29,13 +31,13 @@ def _draft(quote: str, evidence: str = "voted") -> RecordDraft:
 
 
 def test_targets_name_only_failed_quotes_stances_and_figures() -> None:
-    grounded = ground(_draft("It is for all children", evidence="voted"), ARTICLE)
+    grounded = ground(_draft(INVENTED, evidence="voted"), ARTICLE)
     assert [t.item for t in targets(grounded)] == ["quotes[0]"]
     assert targets(ground(_draft("It is for every child"), ARTICLE)) == []
 
 
 def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> None:
-    draft = _draft("It is for all children", evidence="approved")
+    draft = _draft(INVENTED, evidence="approved")
     failed = targets(ground(draft, ARTICLE))
     fixes = Repairs(
         fixes=[
@@ -51,8 +53,8 @@ def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> No
 
 
 def _misquote_then_fix(server: Server, fixed: str) -> Record:
-    """The model misquotes, then answers the repair request with ``fixed``."""
-    draft = _draft("It is for all children").model_dump()
+    """The model invents a quote, then answers the repair request with ``fixed``."""
+    draft = _draft(INVENTED).model_dump()
     fix = {"fixes": [{"item": "quotes[0]", "text": fixed}]}
     server.script = [Answer(body=completion(draft)), Answer(body=completion(fix, "Repairs"))]
     backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
@@ -66,20 +68,20 @@ def test_pipeline_repairs_a_misquote_with_one_small_request(server: Server) -> N
     assert record.provenance.attempts == 2
     assert record.provenance.usage.prompt_tokens == 20
     repair_request = server.requests[1]["messages"][1]["content"]
-    assert "quotes[0] (quote; said by Ana Ruiz), given as: It is for all children" in repair_request
+    assert f"quotes[0] (quote; said by Ana Ruiz), given as: {INVENTED}" in repair_request
     assert "stances[0]" not in repair_request  # its evidence was verified: not re-asked
 
 
 @loopback
 def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
-    record = _misquote_then_fix(server, "It is for most children")
+    record = _misquote_then_fix(server, "Free books for all, said the mayor")
     assert not record.quotes[0].check.verified
-    assert record.ungrounded and "most children" in record.ungrounded[0]
+    assert record.ungrounded and "Free books" in record.ungrounded[0]
 
 
 @loopback
 def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: Server) -> None:
-    draft = _draft("It is for all children").model_dump()
+    draft = _draft(INVENTED).model_dump()
     fix = {"fixes": [{"item": "quotes[0]", "text": "It is for every child"}]}
     server.script = [Answer(body=completion(draft))]
     with running_server() as repair_server:

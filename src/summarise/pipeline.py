@@ -1,8 +1,10 @@
 """From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
-The loop is the product's promise in code. The model drafts; grounding checks every span; the
-spans that fail are sent back for repair with what was wrong (``reasks`` times at most); whatever
-still fails stays in the record *flagged*, never dropped and never presented as verified.
+The loop is the product's promise in code. The model drafts; grounding checks every span; code
+puts the article's own words where the model nearly copied them (:mod:`summarise.snapping`);
+what code cannot place is sent back to the model with what was wrong (``reasks`` times at most);
+whatever still fails stays in the record *flagged*, never dropped and never presented as
+verified. Every repaired item keeps what the model first wrote (``Check.repaired_from``).
 """
 
 from __future__ import annotations
@@ -11,11 +13,18 @@ import hashlib
 import time
 from typing import Any
 
-from summarise import prompts, repair
+from summarise import prompts, repair, snapping
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
 from summarise.grounding import ground
-from summarise.schema import Provenance, Record, Usage, schema_hash
+from summarise.schema import (
+    CheckedDraft,
+    Provenance,
+    Record,
+    RecordDraft,
+    Usage,
+    schema_hash,
+)
 
 DEFAULT_REASKS = 1
 # Measured on the embedded model: tool schema, instructions and worked example come to about
@@ -49,17 +58,23 @@ def first_messages(article: str) -> list[dict[str, Any]]:
     ]
 
 
+def mend(draft: RecordDraft, text: str) -> tuple[RecordDraft, CheckedDraft]:
+    """Ground ``draft``, let code replace the near-misses, and ground what results."""
+    snapped = snapping.snap(draft, ground(draft, text), text)
+    return snapped, ground(snapped, text)
+
+
 def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS) -> Record:
     """Produce the checked record of ``text`` with ``backend``.
 
-    One full extraction, then up to ``reasks`` targeted repairs of the spans that failed
-    grounding (see :mod:`summarise.repair`); whatever still fails stays in the record, flagged.
+    One full extraction, the code repair, then up to ``reasks`` targeted re-asks for the spans
+    code could not place (see :mod:`summarise.repair`); whatever still fails stays flagged.
     """
     check_fits(text, backend.settings.context_tokens)
     started = time.perf_counter()
     reply = backend.extract(first_messages(text))
-    draft, usage, attempts = reply.draft, reply.usage, 1
-    grounded = ground(draft, text)
+    usage, attempts = reply.usage, 1
+    draft, grounded = mend(reply.draft, text)
     for _ in range(reasks):
         failed = repair.targets(grounded)
         if not failed:
@@ -70,8 +85,7 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
             prompt_tokens=usage.prompt_tokens + fixes.usage.prompt_tokens,
             completion_tokens=usage.completion_tokens + fixes.usage.completion_tokens,
         )
-        draft = repair.apply(draft, fixes.draft, failed)
-        grounded = ground(draft, text)
+        draft, grounded = mend(repair.apply(draft, fixes.draft, failed), text)
     provenance = Provenance(
         model=backend.model,
         backend=backend.settings.kind,
@@ -82,4 +96,4 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         latency_s=round(time.perf_counter() - started, 3),
         attempts=attempts,
     )
-    return Record(**dict(grounded), provenance=provenance)
+    return Record(**dict(repair.note(reply.draft, grounded)), provenance=provenance)

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from summarise.schema import Check, Record
 
 UNVERIFIED = "⚠ unverified"
+REPAIRED = "✓ repaired"
+"""A verified item whose words a repair took from the article in place of what the model wrote
+(the JSON view keeps that first text in ``check.repaired_from``)."""
 
 
 def to_json(record: Record) -> str:
@@ -24,7 +27,9 @@ def _cell(text: str) -> str:
 
 
 def _mark(check: Check) -> str:
-    return "✓" if check.verified else UNVERIFIED
+    if not check.verified:
+        return UNVERIFIED
+    return REPAIRED if check.repaired_from is not None else "✓"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

@@ -1,10 +1,16 @@
 """Targeted repair: ask again only for the spans that failed grounding, not for a whole record.
 
 Re-asking for the whole record costs a second full generation (the dominant cost on a small
-local model) and can break items that were right. A repair names each failed quote, stance
-evidence or figure evidence by its id, shows what the model wrote, and asks for the exact words
-from the article, or null when the article has none. Each fix is checked again like any span;
-an item whose fix still fails, or that the model withdrew, stays in the record, flagged.
+local model) and can break items that were right. A repair names each failed quote or stance
+evidence by its id, shows what the model wrote, and asks for the exact words from the article,
+or null when the article has none. Each fix is checked again like any span; an item whose fix
+still fails, or that the model withdrew, stays in the record, flagged.
+
+It runs after the code repair (:mod:`summarise.snapping`), for what code could not place. Two
+failures are never re-asked, because asking for exact words cannot mend them: a quote whose
+words are already verbatim but stand outside quotation marks (it is narrative, not a quote), and
+a figure (code gives the evidence of any value the article holds; a value it does not hold has
+no exact words to give).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarise import prompts
-from summarise.schema import CheckedDraft, RecordDraft
+from summarise.schema import Check, CheckedDraft, RecordDraft
 
 
 class SpanFix(BaseModel):
@@ -49,10 +55,10 @@ class Target:
 
 
 def targets(grounded: CheckedDraft) -> list[Target]:
-    """The failed spans worth repairing: quote texts, stance evidence, figure evidence."""
+    """The failed spans a re-ask could mend: quotes not in the article, stance evidence."""
     found: list[Target] = []
     for index, quote in enumerate(grounded.quotes):
-        if not quote.check.verified:
+        if not quote.check.verified and not quote.check.spans:
             found.append(
                 Target(f"quotes[{index}]", "quote", quote.text, f"said by {quote.speaker}")
             )
@@ -60,10 +66,6 @@ def targets(grounded: CheckedDraft) -> list[Target]:
         if not stance.check.verified:
             about = f"shows the stance of {stance.holder} ({stance.stance}) on {stance.target}"
             found.append(Target(f"stances[{index}]", "evidence", stance.evidence, about))
-    for index, figure in enumerate(grounded.figures):
-        if not figure.check.verified:
-            about = f"contains the number {figure.value} ({figure.measures})"
-            found.append(Target(f"figures[{index}]", "evidence", figure.evidence, about))
     return found
 
 
@@ -78,7 +80,7 @@ def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
 def apply(draft: RecordDraft, repairs: Repairs, failed: list[Target]) -> RecordDraft:
     """The draft with each fixed text put in place; unknown ids and withdrawals change nothing."""
     wanted = {t.item for t in failed}
-    quotes, stances, figures = list(draft.quotes), list(draft.stances), list(draft.figures)
+    quotes, stances = list(draft.quotes), list(draft.stances)
     for fix in repairs.fixes:
         if fix.item not in wanted or not fix.text:
             continue
@@ -88,6 +90,31 @@ def apply(draft: RecordDraft, repairs: Repairs, failed: list[Target]) -> RecordD
             quotes[index] = quotes[index].model_copy(update={"text": fix.text})
         elif kind == "stances":
             stances[index] = stances[index].model_copy(update={"evidence": fix.text})
-        elif kind == "figures":
-            figures[index] = figures[index].model_copy(update={"evidence": fix.text})
-    return draft.model_copy(update={"quotes": quotes, "stances": stances, "figures": figures})
+    return draft.model_copy(update={"quotes": quotes, "stances": stances})
+
+
+def _marked(check: Check, first: str, final: str) -> Check:
+    if first == final:
+        return check
+    return check.model_copy(update={"repaired_from": first})
+
+
+def note(first: RecordDraft, final: CheckedDraft) -> CheckedDraft:
+    """``final`` with each repaired span's check naming what the model first wrote.
+
+    Repairs replace texts in place and never add, drop or reorder items, so the i-th item of
+    ``final`` is the i-th of ``first``.
+    """
+    quotes = [
+        q.model_copy(update={"check": _marked(q.check, f.text, q.text)})
+        for f, q in zip(first.quotes, final.quotes, strict=True)
+    ]
+    stances = [
+        s.model_copy(update={"check": _marked(s.check, f.evidence, s.evidence)})
+        for f, s in zip(first.stances, final.stances, strict=True)
+    ]
+    figures = [
+        g.model_copy(update={"check": _marked(g.check, f.evidence, g.evidence)})
+        for f, g in zip(first.figures, final.figures, strict=True)
+    ]
+    return final.model_copy(update={"quotes": quotes, "stances": stances, "figures": figures})

@@ -97,6 +97,10 @@ class Check(_Strict):
     verified: bool
     spans: list[Span] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
+    repaired_from: str | None = Field(
+        default=None,
+        description="What the model first wrote, when a repair put other words in its place.",
+    )
 
 
 class Entity(EntityDraft):
