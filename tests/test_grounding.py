@@ -152,8 +152,19 @@ def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
         ("\u201cWe are ready.\u201d The minister announced new taxes.", "The minister announced"),
         ("The players' union rejected the offer.", "union rejected the offer"),
         ("Intro line.\nUS officials met on Thursday.", "US officials met on Thursday"),
+        ('"We are ready," the minister said.', '"We are ready," the minister said'),
+        (
+            "\u201cWe are close,\u201d he said, adding \u201cwe will get there.\u201d",
+            "We are close,\u201d he said, adding \u201cwe will get there",
+        ),
     ],
-    ids=["after-closing-double-quote", "after-plural-apostrophe", "start-of-a-line"],
+    ids=[
+        "after-closing-double-quote",
+        "after-plural-apostrophe",
+        "start-of-a-line",
+        "runs-past-its-closing-mark",
+        "spans-two-quotations",
+    ],
 )
 def test_narrative_after_a_closing_mark_is_not_a_quote(article: str, text: str) -> None:
     draft = DRAFT.model_copy(update={"quotes": [QuoteDraft(speaker="S", text=text)]})

@@ -222,9 +222,12 @@ def _inside_quotation_marks(original: str, span: Span) -> bool:
 
 
 def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
-    """A quote is grounded when its text is verbatim in the source, inside quotation marks."""
+    """A quote is grounded when its text is verbatim in the source, inside one quotation."""
     spans = source.find_all(draft.text)
-    quoted = [span for span in spans if _inside_quotation_marks(source.original, span)]
+    # A double mark inside the claim means the span crosses a quotation's edge into narrative
+    # ('We are ready," the minister said'): its start alone would pass the test below.
+    within_one = '"' not in claim(draft.text)
+    quoted = [s for s in spans if within_one and _inside_quotation_marks(source.original, s)]
     if quoted:
         check = Check(verified=True, spans=quoted[:1])
     elif spans:
