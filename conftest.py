@@ -9,6 +9,7 @@ cassette is rewritten from real traffic, and the backend used is written to
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +89,10 @@ def _live_backend(request: pytest.FixtureRequest) -> Iterator[Backend | None]:
     if not is_recording(request.config):
         yield None
         return
-    settings = BackendSettings.from_environment()
+    # Recordings start the embedded model cold, not from a prompt state an earlier run left on
+    # disk: llama.cpp's answers depend slightly on what its KV cache held, and a recording
+    # should depend only on the requests it records.
+    settings = dataclasses.replace(BackendSettings.from_environment(), keep_prefix=False)
     with connect(settings, progress=lambda message: print(f"\n[record] {message}")) as backend:
         BACKEND_FILE.parent.mkdir(parents=True, exist_ok=True)
         recorded = {"kind": settings.kind, "model": backend.model}

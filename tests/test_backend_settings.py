@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summarise import embedded
-from summarise.backend import DEFAULT_OPENAI_MODEL, Backend, BackendSettings
+from summarise.backend import DEFAULT_OPENAI_MODEL, Backend, BackendSettings, connect
 from summarise.errors import BackendError
 
 KEY = "sk-test-1234567890abcdef"
@@ -141,3 +145,33 @@ def test_context_size_of_a_compatible_server(
 ) -> None:
     settings = BackendSettings.from_environment(context_tokens=flag, environ=environ)
     assert settings.context_tokens == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "stems"),
+    [({}, ["record", "repair"]), ({"SUMMARISE_KEEP_PREFIX": "0"}, None)],
+    ids=["kept-by-default", "turned-off"],
+)
+def test_embedded_servers_keep_their_prompt_state_under_the_cache_folder(
+    environ: dict[str, str],
+    stems: list[str] | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict[str, Any] = {}
+
+    @contextmanager
+    def fake_serve(gguf: Path, count: int, **options: Any) -> Iterator[list[str]]:
+        seen.update(options)
+        yield ["http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1"]
+
+    monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(embedded, "serve_several", fake_serve)
+    monkeypatch.setattr(embedded, "model_path", lambda explicit, progress: tmp_path / "m.gguf")
+    settings = BackendSettings.from_environment(environ=environ)
+    assert settings.keep_prefix is (stems is not None)
+    with connect(settings):
+        pass
+    stores = seen["prefix_stores"]
+    expected = None if stems is None else [tmp_path / "prefixes" / stem for stem in stems]
+    assert stores == expected

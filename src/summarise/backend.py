@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from summarise import embedded
 from summarise.errors import BackendError
+from summarise.locations import cache_dir
 from summarise.schema import RecordDraft, Usage
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 BackendKind = Literal["openai", "compatible", "embedded"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 MAX_COMPLETION_TOKENS = 1536
+KEEP_PREFIX_ENV = "SUMMARISE_KEEP_PREFIX"
+"""``0`` starts the embedded model cold each run: no prompt state read from or written to disk."""
 REQUEST_TIMEOUT_S = 600.0
 SCHEMA_RETRIES = 2
 
@@ -52,6 +55,7 @@ class BackendSettings:
     model_path: str | None = None
     context_tokens: int = embedded.CONTEXT_TOKENS
     http_retries: int = 3  # the openai client's own retries (429, 5xx, timeouts) with backoff
+    keep_prefix: bool = True  # embedded: keep the read prompt prefix on disk between runs
 
     @classmethod
     def from_environment(
@@ -81,7 +85,8 @@ class BackendSettings:
             return cls("openai", model_name, None, key, None, told or 128000)
         gguf = model_path or env.get(embedded.MODEL_PATH_ENV) or None
         name = Path(gguf).stem if gguf else embedded.MODEL_NAME
-        return cls("embedded", name, None, None, gguf)
+        keep_prefix = env.get(KEEP_PREFIX_ENV, "1") != "0"
+        return cls("embedded", name, None, None, gguf, keep_prefix=keep_prefix)
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -242,6 +247,12 @@ def connect(
     gguf = embedded.model_path(settings.model_path, progress)
     # Two servers over the same memory-mapped weights, one for records and one for repairs:
     # each keeps its own fixed prefix (instructions and tool schema) in its live KV cache, so the
-    # two kinds of request never evict each other's, with no prompt cache (see embedded.serve).
-    with embedded.serve_several(gguf, 2, progress=progress) as (url, repair_url):
+    # two kinds of request never evict each other's, with no prompt cache (see embedded.serve),
+    # and on disk between runs (see summarise.prefix_store).
+    folder = cache_dir() / "prefixes"
+    stores = [folder / "record", folder / "repair"] if settings.keep_prefix else None
+    with embedded.serve_several(gguf, 2, progress=progress, prefix_stores=stores) as (
+        url,
+        repair_url,
+    ):
         yield Backend(settings, url, repair_url=repair_url)

