@@ -78,6 +78,12 @@ QUOTES = {
         False,
         False,
     ),
+    "running-past-its-closing-mark-becomes-the-quotation": (
+        '"It is for every child in this city," said Mayor Ana Ruiz',
+        "It is for every child in this city,",
+        True,
+        False,
+    ),
     "invented-left-for-the-model": (
         "Books will be free for everyone from May",
         "Books will be free for everyone from May",

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from summarise.grounding import NormalisedSource
+from summarise.grounding import NormalisedSource, claim
 from summarise.schema import CheckedDraft, RecordDraft
 from summarise.sentences import Sentences
 
@@ -87,9 +87,10 @@ def snap(draft: RecordDraft, grounded: CheckedDraft, source: str) -> RecordDraft
 
     - a quote not found at all becomes the nearest quotation of the article, else the nearest
       sentence without quotation marks, which grounding then flags as standing outside them:
-      the model took narrative for a quote, and the record shows which narrative. A quote found
-      verbatim but outside quotation marks is left alone: its words are exact, it is just not
-      a quotation;
+      the model took narrative for a quote, and the record shows which narrative. A quote that
+      runs past its closing mark into narrative becomes the nearest quotation too. A quote
+      found verbatim but wholly outside quotation marks is left alone: its words are exact, it
+      is just not a quotation;
     - stance evidence becomes the nearest article sentence;
     - figure evidence becomes the sentence holding the figure's value that is nearest to the
       evidence, with no cutoff: a sentence that holds the number is evidence for it. A value
@@ -100,10 +101,16 @@ def snap(draft: RecordDraft, grounded: CheckedDraft, source: str) -> RecordDraft
     narrative = [s for s in sentences if not _QUOTATION.search(NormalisedSource.of(s).text)]
     quotes = list(draft.quotes)
     for index, quote in enumerate(grounded.quotes):
-        if not quote.check.verified and not quote.check.spans:
+        if quote.check.verified:
+            continue
+        if '"' in claim(quote.text):  # crosses a quotation's edge: its quotation is inside it
+            found = nearest(quote.text, quotations(normalised))
+        elif not quote.check.spans:
             found = nearest(quote.text, quotations(normalised)) or nearest(quote.text, narrative)
-            if found is not None:
-                quotes[index] = quotes[index].model_copy(update={"text": found})
+        else:
+            found = None
+        if found is not None:
+            quotes[index] = quotes[index].model_copy(update={"text": found})
     stances = list(draft.stances)
     for index, stance in enumerate(grounded.stances):
         if not stance.check.verified:
