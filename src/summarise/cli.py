@@ -36,6 +36,8 @@ Examples:
 Backend: --base-url or $OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI when
 $OPENAI_API_KEY is set, else the embedded model (no key, no network; first use joins and
 verifies the bundled weights). $SUMMARISE_MODEL_PATH or --model-path serves your own GGUF.
+The embedded model keeps its read prompt on disk between runs (cache folder, prefixes/);
+SUMMARISE_KEEP_PREFIX=0 starts it cold every time.
 
 \b
 Exit codes:
