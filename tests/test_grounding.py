@@ -140,6 +140,12 @@ def test_ground_keeps_every_item(kind: str) -> None:
     assert len(GROUNDED.ungrounded) == 5
 
 
+def test_apostrophes_inside_a_single_quoted_quotation_keep_it_verified() -> None:
+    article = "\u2018We don\u2019t give up,\u2019 she said."
+    draft = DRAFT.model_copy(update={"quotes": [QuoteDraft(speaker="S", text="We don't give up")]})
+    assert ground(draft, article).quotes[0].check.verified
+
+
 def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
     article = 'The plan is bold. Later Smith said: "The plan is bold."'
     draft = DRAFT.model_copy(update={"quotes": [QuoteDraft(speaker="S", text="The plan is bold")]})
@@ -157,6 +163,7 @@ def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
             "\u201cWe are close,\u201d he said, adding \u201cwe will get there.\u201d",
             "We are close,\u201d he said, adding \u201cwe will get there",
         ),
+        ("'We are ready,' the minister said on Monday.", "We are ready,' the minister said"),
     ],
     ids=[
         "after-closing-double-quote",
@@ -164,6 +171,7 @@ def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
         "start-of-a-line",
         "runs-past-its-closing-mark",
         "spans-two-quotations",
+        "runs-past-a-single-closing-mark",
     ],
 )
 def test_narrative_after_a_closing_mark_is_not_a_quote(article: str, text: str) -> None:
