@@ -59,7 +59,7 @@ def test_a_restored_state_is_reused_as_a_prefix(
     saved = _tokens(llm, PREFIX)
     llm.eval(saved)
     stem = tmp_path / "record"
-    prefix_store.save(llm, stem)
+    assert prefix_store.save(llm, stem) is not None
 
     fresh = _open()
     try:
@@ -85,10 +85,20 @@ def test_a_state_saved_with_other_context_settings_is_not_loaded(llm: Any, tmp_p
         other.close()
 
 
-def test_a_damaged_file_is_deleted_and_the_model_starts_cold(llm: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["empty", "not-a-zip", "truncated"])
+def test_a_damaged_file_is_deleted_and_the_model_starts_cold(
+    llm: Any, tmp_path: Path, damage: str
+) -> None:
     llm.eval(_tokens(llm, PREFIX))
     path = prefix_store.save(llm, tmp_path / "record")
-    path.write_bytes(b"not a saved state")
+    assert path is not None
+    whole = path.read_bytes()
+    broken = {
+        "empty": b"",
+        "not-a-zip": b"not a saved state",
+        "truncated": whole[: len(whole) // 2],
+    }
+    path.write_bytes(broken[damage])
     llm.reset()
     assert prefix_store.restore(llm, tmp_path / "record") == 0
     assert not path.exists() and llm.n_tokens == 0
@@ -99,10 +109,18 @@ def test_saving_replaces_the_roles_older_files_only(llm: Any, tmp_path: Path) ->
     (tmp_path / "record-0123456789abcdef.npz").write_bytes(b"old build")
     (tmp_path / "repair-0123456789abcdef.npz").write_bytes(b"another role")
     llm.eval(_tokens(llm, PREFIX))
+    (tmp_path / "record-leftover.tmp").write_bytes(b"a save that was killed")
     kept = prefix_store.save(llm, tmp_path / "record")
+    assert kept is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [kept.name, "repair-0123456789abcdef.npz"]
     )
+
+
+def test_an_empty_context_is_not_saved(llm: Any, tmp_path: Path) -> None:
+    llm.reset()
+    assert prefix_store.save(llm, tmp_path / "record") is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_generate_saves_after_a_cold_prompt_and_not_after_a_reused_one(
@@ -118,4 +136,6 @@ def test_generate_saves_after_a_cold_prompt_and_not_after_a_reused_one(
     for article in ("The council voted 7 to 2.", "The mayor resigned on Friday."):
         llm.create_completion(PREFIX + "Article: " + article, max_tokens=2, temperature=0)
     assert len(saves) == 1  # the second prompt found its long prefix already read
+    llm.create_completion("Something else entirely.", max_tokens=2, temperature=0)
+    assert len(saves) == 1  # a poor reuse later in the same process does not save again
     assert list(tmp_path.glob("record-*.npz"))

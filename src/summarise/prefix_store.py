@@ -5,11 +5,12 @@ example). Within one run llama.cpp reuses them from its live KV cache, but each 
 run starts a new server, and reading them costs ~25 s on two cores: over a third of a
 one-article run. llama.cpp can copy its context state out and back in (``llama_state_get_data``
 / ``llama_state_set_data``), so the server keeps the state of a prompt on disk (~38 MB per
-1,000 tokens) and restores it before its first request; llama-cpp-python's ``generate`` then
-reuses the longest common prefix with the new prompt as it does within a run.
+1,000 tokens) and restores it at the start of its first request; llama-cpp-python's
+``generate`` then reuses the longest common prefix with the new prompt as it does within a run.
 
-One file per server role. It is written when a request found little of its prompt already read
-(:data:`SAVE_BELOW_REUSE`): a first run, or a run after the prompt changed. A state is only
+One file per server role, written at most once per server process: after the first request
+that found little of its prompt already read (:data:`SAVE_BELOW_REUSE`), as in a first run or a
+run after the prompt changed. A state is only
 valid for the same model file, llama.cpp build and context settings; those make the file's
 name, so a stale file is never loaded, and writing a new one removes the role's old ones. A
 file that fails to load is deleted and the server starts cold. llama-cpp-python's own disk
@@ -36,9 +37,10 @@ from llama_cpp import llama as llama_module
 from summarise.embedded import PREFIX_STEM_ENV
 
 SAVE_BELOW_REUSE = 0.5
-"""Save the state after a request that found less than half of its prompt already read. Within
-a run the record prompts of two articles share ~55-70% (the fixed prefix), so a batch saves
-once, at its first article, and a run after a prompt change saves again."""
+"""Save the state after a request that found less than half of its prompt already read. Record
+prompts of two articles share ~55-70% (the fixed prefix), so a run that restored a good state
+never saves; the repair prompt is mostly article and would save after every repair, hence the
+once-per-process rule."""
 
 
 def _identity(llama: Any) -> str:
@@ -67,20 +69,37 @@ def common_prefix(first: Sequence[int], second: Sequence[int]) -> int:
     return count
 
 
-def save(llama: Any, stem: Path) -> Path:
-    """Write ``llama``'s context state and its tokens; replace the role's older files."""
+def save(llama: Any, stem: Path) -> Path | None:
+    """Write ``llama``'s context state and its tokens; replace the role's older files.
+
+    Nothing is written for an empty context or state. The file appears whole or not at all
+    (written beside it, then renamed); leftovers of a save that was killed are swept.
+    """
+    if llama.n_tokens == 0:
+        return None
     size = llama_cpp.llama_state_get_size(llama._ctx.ctx)
     buffer = (ctypes.c_uint8 * size)()
-    written = llama_cpp.llama_state_get_data(llama._ctx.ctx, buffer, size)
+    written = int(llama_cpp.llama_state_get_data(llama._ctx.ctx, buffer, size))
+    if written <= 0:
+        return None
     target = _file(stem, llama)
     target.parent.mkdir(parents=True, exist_ok=True)
     tokens = np.array(llama.input_ids[: llama.n_tokens], dtype=np.intc)
     state = np.frombuffer(buffer, dtype=np.uint8, count=written)
-    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as out:
-        np.savez(out, tokens=tokens, state=state)
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f"{stem.name}-", suffix=".tmp", delete=False
+    ) as out:
+        try:
+            np.savez(out, tokens=tokens, state=state)
+        except BaseException:
+            Path(out.name).unlink(missing_ok=True)
+            raise
     os.replace(out.name, target)
-    for old in target.parent.glob(f"{stem.name}-*.npz"):
-        if old != target:
+    for old in [
+        *target.parent.glob(f"{stem.name}-*.npz"),
+        *target.parent.glob(f"{stem.name}-*.tmp"),
+    ]:
+        if old != target and old.name != Path(out.name).name:
             old.unlink(missing_ok=True)
     return target
 
@@ -91,12 +110,15 @@ def restore(llama: Any, stem: Path) -> int:
     if not path.is_file():
         return 0
     try:
-        with np.load(path, allow_pickle=False) as saved:
+        # opened here, so a damaged zip that np.load rejects cannot leave the file open
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as saved:
             tokens, state = saved["tokens"], saved["state"]
+        if len(tokens) == 0 or len(state) == 0 or len(tokens) > llama.n_ctx():
+            raise ValueError("empty or oversized state")
         buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state.tobytes())
         if llama_cpp.llama_state_set_data(llama._ctx.ctx, buffer, len(state)) != len(state):
             raise ValueError("llama.cpp did not take the whole state")
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # any damage (truncated zip, empty file...): start cold instead
         print(f"summarise: ignoring the saved prefix {path.name}: {exc}", file=sys.stderr)
         path.unlink(missing_ok=True)
         llama._ctx.kv_cache_clear()
@@ -114,20 +136,36 @@ _plain_generate = llama_module.Llama.generate
 def _generate_with_store(
     self: Any, tokens: Sequence[int], *args: Any, **kwargs: Any
 ) -> Iterator[int]:
-    """``Llama.generate``, restoring the saved prefix first and saving after a poor reuse."""
+    """``Llama.generate``, restoring the saved prefix first and saving after a poor reuse.
+
+    The save runs when the generation ends normally or is closed by its consumer (llama-cpp-
+    python stops iterating at a stop sequence or the token limit), never after an error, and a
+    failed save is reported, not raised: it costs the next run time, nothing else.
+    """
     stem = Path(os.environ[PREFIX_STEM_ENV])
     if not getattr(self, "_summarise_restored", False):
         self._summarise_restored = True
         restore(self, stem)
     reused = common_prefix(self.input_ids[: self.n_tokens], tokens)
+    worth_saving = not getattr(self, "_summarise_saved", False) and (
+        reused < SAVE_BELOW_REUSE * len(tokens)
+    )
     try:
         yield from _plain_generate(self, tokens, *args, **kwargs)
-    finally:
-        if reused < SAVE_BELOW_REUSE * len(tokens):
-            try:
-                save(self, stem)
-            except OSError as exc:  # a full or read-only disk costs the next run time, no more
-                print(f"summarise: could not save the prefix: {exc}", file=sys.stderr)
+    except GeneratorExit:
+        if worth_saving:
+            _save_quietly(self, stem)
+        raise
+    if worth_saving:
+        _save_quietly(self, stem)
+
+
+def _save_quietly(llama: Any, stem: Path) -> None:
+    llama._summarise_saved = True
+    try:
+        save(llama, stem)
+    except Exception as exc:  # a full disk, a failing state copy: report, keep serving
+        print(f"summarise: could not save the prompt state: {exc}", file=sys.stderr)
 
 
 def install() -> None:
