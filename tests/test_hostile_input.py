@@ -128,6 +128,7 @@ def test_a_quote_planted_by_a_prompt_injection_fails_grounding(server: Server) -
     # code repair shows where the words came from, and that they are nobody's quotation
     assert planted.check.repaired_from == "The library money was stolen"
     assert "not inside quotation marks" in planted.check.problems[0]
+    assert any("the model wrote 'The library money was stolen'" in u for u in record.ungrounded)
 
 
 def test_a_cache_row_from_another_version_is_a_miss(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def _draft(quote: str, evidence: str = "voted") -> RecordDraft:
     return RecordDraft.model_validate(data)
 
 
-def test_targets_name_only_failed_quotes_stances_and_figures() -> None:
+def test_targets_name_only_failed_quotes_and_stances() -> None:
     grounded = ground(_draft(INVENTED, evidence="voted"), ARTICLE)
     assert [t.item for t in targets(grounded)] == ["quotes[0]"]
     assert targets(ground(_draft("It is for every child"), ARTICLE)) == []

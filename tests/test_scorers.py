@@ -296,6 +296,15 @@ def test_wrong_number_and_its_text_also_lose_grounding(perfect: Record) -> None:
     assert scores["grounding"].details["hallucinations"] == 1.0
 
 
+def test_a_repaired_item_counts_as_grounded_and_is_counted_as_repaired(perfect: Record) -> None:
+    quote = perfect.quotes[0]
+    check = quote.check.model_copy(update={"repaired_from": "a paraphrase of it"})
+    quotes = [quote.model_copy(update={"check": check}), *perfect.quotes[1:]]
+    scores = score_case(GOLD, perfect.model_copy(update={"quotes": quotes}), SOURCE)
+    assert scores["grounding"].f1 == 1.0
+    assert scores["grounding"].details["repaired"] == 1.0
+
+
 # --- A faithful paraphrase --------------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from summarise import repair
-from summarise.grounding import NormalisedSource
 from summarise.pipeline import mend
 from summarise.schema import (
     CheckedDraft,
@@ -115,6 +114,11 @@ EVIDENCE = {
         "Bell wants a swimming pool instead",
         False,
     ),
+    "a-sentence-that-says-not-where-the-model-did-not-is-refused": (
+        "Councillor Tom Bell, who voted against, said the 4 million euro cost was not too high",
+        "Councillor Tom Bell, who voted against, said the 4 million euro cost was not too high",
+        False,
+    ),
     "short-sentence-does-not-swallow-a-long-paraphrase": (
         "Bell objected strongly to the plan at the meeting",
         "Bell objected strongly to the plan at the meeting",
@@ -132,15 +136,21 @@ def test_stance_evidence_repair(wrote: str, final: str, verified: bool) -> None:
 FIGURES = {
     "paraphrased-evidence-becomes-the-sentence-holding-the-value": (
         "4 million euro",
-        "a cost of 4 million euro for the hall",
+        "Tom Bell said the 4 million euro price was too high",
         "Councillor Tom Bell, who voted against, said the 4 million euro cost was too high.",
         True,
     ),
-    "evidence-without-the-value-moves-to-where-the-value-stands": (
+    "evidence-far-from-every-sentence-holding-the-value-stays": (
         "2027",
         "The city council voted 7 to 2 on Monday",
-        "The library opens in 2027.",
-        True,
+        "The city council voted 7 to 2 on Monday",
+        False,
+    ),
+    "a-small-number-is-not-given-an-unrelated-sentence": (
+        "2",
+        "unemployment fell by 2 points",
+        "unemployment fell by 2 points",
+        False,
     ),
     "a-value-the-article-lacks-stays-flagged": (
         "5 million euro",
@@ -161,8 +171,8 @@ def test_figure_evidence_repair(value: str, wrote: str, final: str, verified: bo
 
 
 def test_a_figure_is_not_placed_inside_a_longer_number() -> None:
-    article = "Spending rose to 3.5% of GDP. The goal is 5% by 2035."
-    draft = _draft(figure_value="5%", figure_evidence="rose to 3.5% of GDP")
+    article = "Spending rose to 3.5% of GDP by 2025. The goal is 5% by 2035."
+    draft = _draft(figure_value="5%", figure_evidence="The goal is 5% of GDP by 2035")
     _, grounded = mend(draft, article)
     assert grounded.figures[0].evidence == "The goal is 5% by 2035."
 
@@ -171,7 +181,7 @@ def test_quotations_of_every_mark_style_come_back_as_printed() -> None:
     article = (
         '\u201cWe won,\u201d she said. \u00abNon,\u00bb il dit. \u201eJa\u201c, sagte er. "Plain".'
     )
-    assert quotations(NormalisedSource.of(article)) == ["We won,", "Non,", "Ja", "Plain"]
+    assert quotations(article) == ["We won,", "Non,", "Ja", "Plain"]
 
 
 def test_nearest_respects_the_cutoff_and_keeps_the_first_of_equals() -> None:

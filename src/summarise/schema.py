@@ -169,6 +169,7 @@ class CheckedDraft(_Strict):
         ]
         return [
             f"{kind} {label!r}: {'; '.join(check.problems)}"
+            + (f" (the model wrote {check.repaired_from!r})" if check.repaired_from else "")
             for kind, label, check in items
             if not check.verified
         ]

@@ -20,7 +20,7 @@ from summarise.errors import EvalError
 from summarise.evaluation.scorers import SCORERS, FieldScore
 from summarise.schema import Record
 
-HEADLINE_DETAILS = {"stances": ("f_avg", "macro_f1"), "grounding": ("hallucinations",)}
+HEADLINE_DETAILS = {"stances": ("f_avg", "macro_f1"), "grounding": ("hallucinations", "repaired")}
 
 
 @dataclass(frozen=True)

@@ -302,8 +302,9 @@ def score_grounding(gold: GoldCase, record: Record, source: str) -> FieldScore:
     module's rules, so a record whose ``check`` was edited (or made against another text)
     cannot lie. precision = recall = F1 = that share: grounding judges what was said, not what
     was missed. ``details``: ``hallucinations`` (items matching neither a gold item nor the
-    source), ``false_checks`` (checks claiming a verification that fails) and ``claimed_rate``
-    (what the record's own checks claim).
+    source), ``false_checks`` (checks claiming a verification that fails), ``claimed_rate``
+    (what the record's own checks claim) and ``repaired`` (verified items whose words a repair
+    put in place of the model's: verified, but not as the model first wrote them).
     """
     text = NormalisedSource.of(source)
     paired = {
@@ -333,6 +334,9 @@ def score_grounding(gold: GoldCase, record: Record, source: str) -> FieldScore:
         hallucinations=float(sum(id(item) not in paired for item, _ in failed)),
         false_checks=float(sum(item.check.verified for item, _ in failed)),
         claimed_rate=grounding_rate(record),
+        repaired=float(
+            sum(item.check.repaired_from is not None and fresh.verified for item, fresh in items)
+        ),
     )
 
 
