@@ -171,9 +171,10 @@ def serve_several(
     The weights are memory-mapped, so each extra server costs its KV cache and buffers, not a
     second copy of the model; all are started before any is waited for, so they load at once.
     ``lazy_grammar`` runs llama.cpp's server through :mod:`summarise.model_server` (same
-    answers, faster constrained decoding); off, it is the plain server, as the benchmark's
-    naive baseline uses it. ``prefix_stores`` gives each lazy server a file stem under which it
-    keeps its prompt state between runs (:mod:`summarise.prefix_store`).
+    answers, faster constrained decoding) and without logits for every prompt token; off, it is
+    the plain server with its defaults, as the benchmark's naive baseline uses it.
+    ``prefix_stores`` gives each lazy server a file stem under which it keeps its prompt state
+    between runs (:mod:`summarise.prefix_store`).
     """
     if prefix_stores is not None and len(prefix_stores) != count:
         raise ValueError(f"{count} servers need {count} prefix stores")
@@ -194,6 +195,10 @@ def serve_several(
                 "--host", "127.0.0.1", "--port", str(port),
                 "--n_ctx", str(CONTEXT_TOKENS), "--n_threads", str(threads),
                 "--n_threads_batch", str(threads), "--verbose", str(verbose),
+                # The server computes logits for every prompt token by default (for logprobs,
+                # which summarise never asks for): measured, ~20% slower reading of a prompt
+                # and ~7% slower writing (benchmarks/levers.py). Kept on for the naive baseline.
+                *(["--logits_all", "False"] if lazy_grammar else []),
                 # No "--cache": its RAM prompt cache keeps ~450 MB per saved state while
                 # counting only the KV bytes against its limit; measured, a 6-request run grew
                 # the server to 23 GB and the OOM killer. The live KV cache already reuses the

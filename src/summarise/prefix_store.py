@@ -51,6 +51,7 @@ def _identity(llama: Any) -> str:
     parts = (
         llama_cpp.__version__, str(model), stat.st_size, stat.st_mtime_ns,
         params.n_ctx, params.n_batch, params.n_ubatch, params.type_k, params.type_v,
+        getattr(llama, "_logits_all", None),  # sizes the saved output buffer
     )  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
