@@ -9,8 +9,10 @@ still fails, or that the model withdrew, stays in the record, flagged.
 It runs after the code repair (:mod:`summarise.snapping`), for what code could not place. Two
 failures are never re-asked, because asking for exact words cannot mend them: a quote whose
 words are already verbatim but stand outside quotation marks (it is narrative, not a quote), and
-a figure (code gives the evidence of any value the article holds; a value it does not hold has
-no exact words to give).
+a figure. A figure's value the article does not hold has no exact words to give; one it holds
+gets its sentence from code when that sentence is near what the model pointed at, and otherwise
+stays flagged: on the seed articles, re-asks for figure evidence mended none of the three sent,
+each costing a request that re-reads the article.
 """
 
 from __future__ import annotations
