@@ -60,8 +60,9 @@ def first_messages(article: str) -> list[dict[str, Any]]:
 
 def mend(draft: RecordDraft, text: str) -> tuple[RecordDraft, CheckedDraft]:
     """Ground ``draft``, let code replace the near-misses, and ground what results."""
-    snapped = snapping.snap(draft, ground(draft, text), text)
-    return snapped, ground(snapped, text)
+    grounded = ground(draft, text)
+    snapped = snapping.snap(draft, grounded, text)
+    return (draft, grounded) if snapped == draft else (snapped, ground(snapped, text))
 
 
 def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS) -> Record:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Self
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?(?=\s)|\n")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Prof|No)\.$")
@@ -24,7 +25,7 @@ class Sentences:
     spans: tuple[tuple[int, int], ...]
 
     @classmethod
-    def of(cls, text: str) -> Sentences:
+    def of(cls, text: str) -> Self:
         """Cut after sentence punctuation and at line breaks, not after "U.S." or "Dr.".
 
         A cut is sentence punctuation (with a closing quote after it) followed by space, or a

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from summarise.grounding import NormalisedSource, claim
+from summarise.grounding import NormalisedSource, claim, normalise
 from summarise.schema import CheckedDraft, RecordDraft
 from summarise.sentences import Sentences
 
@@ -58,13 +58,7 @@ def _same_polarity(wrote: str, candidate: str) -> bool:
     The similarity ignores a "not" (one word of many), and "Spain does support" snapped to
     "Spain does not support" would verify the opposite stance.
     """
-    return bool(_NEGATION.search(_fold_apostrophes(wrote))) == bool(
-        _NEGATION.search(_fold_apostrophes(candidate))
-    )
-
-
-def _fold_apostrophes(text: str) -> str:
-    return text.replace("\u2019", "'")
+    return bool(_NEGATION.search(normalise(wrote))) == bool(_NEGATION.search(normalise(candidate)))
 
 
 def _similarity(wrote: str, candidate: str) -> float:
@@ -137,6 +131,8 @@ def snap(draft: RecordDraft, grounded: CheckedDraft, source: str) -> RecordDraft
     - figure evidence becomes the nearest sentence that holds the figure's value. A value the
       article does not hold leaves the figure as it is.
     """
+    if not grounded.ungrounded:  # the usual case: nothing to place, nothing to cut
+        return draft
     quoted = quotations(source)
     sentences = Sentences.of(source)
     narrative = [s for s in sentences if not _QUOTATION.search(NormalisedSource.of(s).text)]

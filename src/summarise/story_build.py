@@ -180,23 +180,14 @@ def _resolve_entities(sources: Sequence[str], records: Mapping[str, Record]) -> 
 # --- Facts ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Sentences:
-    """An article cut into sentences, for choosing evidence."""
-
-    text: str
-    sentences: tuple[tuple[int, int], ...]
-
-    @classmethod
-    def of(cls, text: str) -> _Sentences:
-        """Cut as :class:`summarise.sentences.Sentences` cuts."""
-        return cls(text, Sentences.of(text).spans)
+class _Evidence(Sentences):
+    """An article cut into sentences, with the choices of evidence the story builder makes."""
 
     def best(self, statement: str) -> str | None:
         """The sentence sharing the most words with ``statement``, when verbatim and enough."""
         wanted = _words(statement)
         best, best_score = None, EVIDENCE_MIN_OVERLAP
-        for start, end in self.sentences:
+        for start, end in self.spans:
             sentence = self.text[start:end].strip()
             words = _words(sentence)
             score = len(wanted & words) / len(wanted | words) if wanted | words else 0.0
@@ -213,7 +204,7 @@ class _Sentences:
         starts = [span.start for span in source.find_all(figure.evidence)]
         starts += [span.start for span in source.find_all(figure.value)]
         for at in starts:
-            for start, end in self.sentences:
+            for start, end in self.spans:
                 sentence = self.text[start:end].strip()
                 if start <= at < end and numbers_agree(parse_numbers(sentence), number):
                     return sentence if locate(sentence, self.text) else None
@@ -239,7 +230,7 @@ def _medoid(texts: Sequence[str]) -> str:
 
 
 def _key_point_facts(
-    sources: Sequence[str], records: Mapping[str, Record], articles: Mapping[str, _Sentences]
+    sources: Sequence[str], records: Mapping[str, Record], articles: Mapping[str, _Evidence]
 ) -> list[_Fact]:
     items = [(s, k) for s in sources for k in records[s].key_points]
     numbers = [parse_numbers(k) for _, k in items]
@@ -276,7 +267,7 @@ def _add_figure_facts(
     facts: list[_Fact],
     sources: Sequence[str],
     records: Mapping[str, Record],
-    articles: Mapping[str, _Sentences],
+    articles: Mapping[str, _Evidence],
 ) -> None:
     """Group figures by value; each group extends a key-point fact or becomes a fact itself."""
     items: list[tuple[str, Figure]] = [
@@ -323,7 +314,7 @@ def _medoid_source(figures: Mapping[str, Figure]) -> str:
 def _facts(
     sources: Sequence[str], records: Mapping[str, Record], texts: Mapping[str, str]
 ) -> list[StoryFact]:
-    articles = {s: _Sentences.of(texts[s]) for s in sources}
+    articles = {s: _Evidence.of(texts[s]) for s in sources}
     facts = _key_point_facts(sources, records, articles)
     _add_figure_facts(facts, sources, records, articles)
     order = {s: i for i, s in enumerate(sources)}
