@@ -66,6 +66,7 @@ def _naive(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
     import instructor
     import openai
 
+    from summarise.backend import MAX_COMPLETION_TOKENS
     from summarise.schema import RecordDraft
 
     client = instructor.from_openai(
@@ -79,7 +80,7 @@ def _naive(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
         response_model=RecordDraft,
         max_retries=2,
         temperature=0,
-        max_tokens=1536,
+        max_tokens=MAX_COMPLETION_TOKENS,
     )
     seconds = time.perf_counter() - started
     usage = completion.usage

@@ -19,9 +19,7 @@ DRAFT: dict[str, Any] = {
     "summary": "The council voted 7 to 2 for a library.",
     "key_points": ["The vote was 7 to 2."],
     "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor", "mentions": ["Ana Ruiz"]}],
-    "figures": [
-        {"value": "7", "number": 7, "unit": None, "measures": "votes for", "evidence": "7 to 2"}
-    ],
+    "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
     "quotes": [{"speaker": "Ana Ruiz", "text": "for every child"}],
     "stances": [
         {"holder": "council", "target": "a library", "stance": "support", "evidence": "voted"}

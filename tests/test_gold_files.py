@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from summarise.evaluation.gold import GoldCase, load_gold_case, load_gold_story
-from summarise.evaluation.numbers import parse_numbers, same_number
-from summarise.grounding import locate, normalise
+from summarise.grounding import locate
+from summarise.normalisation import normalise
+from summarise.numbers import parse_numbers, same_number
 
 GOLD = Path(__file__).resolve().parents[1] / "evals" / "gold"
 STORY = GOLD / "story.yaml"

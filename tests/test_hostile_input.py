@@ -52,7 +52,7 @@ def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> No
     draft: dict[str, Any] = json.loads(json.dumps(DRAFT))
     draft["quotes"] = [{"speaker": "Νίκος Δένδιας", "text": "Η ασφάλεια δεν έχει τιμή"}]
     draft["figures"] = [
-        {"value": "3,5%", "number": 3.5, "unit": "% ΑΕΠ", "measures": "δαπάνες",
+        {"value": "3,5%", "unit": "% ΑΕΠ", "measures": "δαπάνες",
          "evidence": "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ"}
     ]  # fmt: skip
     draft["entities"] = [

@@ -60,3 +60,22 @@ def test_lazy_grammar_picks_the_eager_tokens(llm: Any, monkeypatch: pytest.Monke
 def test_without_a_grammar_the_chain_is_llamas_own(llm: Any) -> None:
     sampler = model_server._lazy_init_sampler(llm, temp=0.0)
     assert not isinstance(sampler, model_server.LazyGrammarSampler)
+
+
+def _completion(finish_reason: str) -> dict[str, Any]:
+    return {
+        "id": "cmpl-1",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {"text": '{"headline": "cut', "logprobs": None, "finish_reason": finish_reason}
+        ],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    }
+
+
+@pytest.mark.parametrize(("finish", "reported"), [("length", "length"), ("stop", "tool_calls")])
+def test_a_tool_call_cut_by_max_tokens_says_length(finish: str, reported: str) -> None:
+    response = model_server._tool_call_response_saying_if_cut("Record", _completion(finish), False)
+    assert response["choices"][0]["finish_reason"] == reported
+    assert response["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "Record"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.evaluation.numbers import numbers_agree, parse_numbers, same_number
+from summarise.numbers import numbers_agree, parse_numbers, plain_number, same_number
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,26 @@ def test_numbers_agree(left: str, right: str, agree: bool) -> None:
 )
 def test_same_number(a: float, b: float, same: bool) -> None:
     assert same_number(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3.5%", 3.5),
+        ("40,000", 40000),
+        ("2 million dollars", 2_000_000),
+        ("$1.2 billion", 1.2e9),
+        ("two weeks", 2),
+        ("Nov. 2", 2),
+        ("3.5% to 3.7%", None),
+        ("1 to 1000", None),
+        ("June 24-25", None),
+        ("several", None),
+    ],
+)
+def test_plain_number_reads_one_number_or_none(value: str, expected: float | None) -> None:
+    number = plain_number(value)
+    if expected is None:
+        assert number is None
+    else:
+        assert number is not None and same_number(number, expected)

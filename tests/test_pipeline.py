@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarise.backend import Backend
-from summarise.grounding import claim, normalise
+from summarise.normalisation import claim, normalise
 from summarise.pipeline import summarise_text
 from summarise.prompts import prompt_version
 from summarise.schema import Record, schema_hash

@@ -39,7 +39,6 @@ def _draft(
         figures=[
             FigureDraft(
                 value=figure_value,
-                number=None,
                 unit=None,
                 measures="library cost",
                 evidence=figure_evidence,

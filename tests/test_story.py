@@ -17,7 +17,6 @@ import pytest
 from summarise.backend import Reply
 from summarise.errors import InputError, PromptError
 from summarise.evaluation.gold import GoldStory, load_gold_case, load_gold_story
-from summarise.evaluation.numbers import parse_numbers, same_number
 from summarise.evaluation.perfect import record_from_gold
 from summarise.evaluation.story_scorers import (
     STORY_SCORERS,
@@ -25,6 +24,7 @@ from summarise.evaluation.story_scorers import (
     score_story_entities,
 )
 from summarise.grounding import locate
+from summarise.numbers import parse_numbers, same_number
 from summarise.prompts import render
 from summarise.schema import Check, Entity, Provenance, Record, Usage
 from summarise.story import (

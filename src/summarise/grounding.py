@@ -1,11 +1,7 @@
 """Grounding: find every quoted or cited span of a draft in the source, or say why not.
 
-Matching is exact after one normalisation, applied identically to the source and to the span:
-
-1. Unicode NFKC (full-width forms, ligatures and non-breaking spaces fold to their plain form);
-2. curly single and double quotes, primes and guillemets become ``'`` and ``"``;
-3. every dash and minus (en, em, figure dash, minus sign) becomes ``-``;
-4. every run of whitespace becomes one space; leading and trailing space is dropped.
+Matching is exact after one normalisation (:mod:`summarise.normalisation`: NFKC, straight
+quotes, one dash, one space), applied identically to the source and to the span.
 
 A match must not cut a word or a number: "5%" is not found inside "3.5%".
 
@@ -20,11 +16,12 @@ is not verbatim, and the tool says so rather than guessing. Offsets are reported
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from summarise.normalisation import claim, fold, normalise
+from summarise.numbers import plain_number
 from summarise.schema import (
     Check,
     CheckedDraft,
@@ -41,33 +38,6 @@ from summarise.schema import (
     StanceDraft,
 )
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
-    }
-)  # fmt: skip
-_SPACE = re.compile(r"\s+")
-_EDGE = "\"' .,;:!?"
-
-
-def normalise(text: str) -> str:
-    """Apply the documented normalisation (see module docstring). Idempotent."""
-    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _SPACE.sub(" ", folded).strip()
-
-
-def claim(span_text: str) -> str:
-    """The part of a span that must match: normalised, without edge quotes and punctuation."""
-    return normalise(span_text).strip(_EDGE)
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES)
-
 
 def _clusters(text: str) -> Iterable[tuple[int, str]]:
     """Yield (start index, run of characters that NFKC must see together).
@@ -81,9 +51,7 @@ def _clusters(text: str) -> Iterable[tuple[int, str]]:
             yield start, text[start:index]
             break
         run, following = text[start:index], text[index]
-        if unicodedata.combining(following) or _fold(run + following) != _fold(run) + _fold(
-            following
-        ):
+        if unicodedata.combining(following) or fold(run + following) != fold(run) + fold(following):
             continue
         yield start, run
         start = index
@@ -127,7 +95,7 @@ class NormalisedSource:
         ends: list[int] = []
         previous_space = True  # drops leading whitespace
         for index, cluster in _clusters(source):
-            folded = _fold(cluster)
+            folded = fold(cluster)
             for out in folded:
                 if out.isspace():
                     if previous_space:
@@ -194,7 +162,7 @@ def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
             spans=check.spans,
             problems=[f"value {draft.value!r} is not inside its evidence"],
         )
-    return Figure(**draft.model_dump(), check=check)
+    return Figure(**draft.model_dump(), number=plain_number(draft.value), check=check)
 
 
 _OPENING_MARKS = "\u201c\u2018\u00ab\u201e\u2039"
@@ -233,7 +201,7 @@ def _runs_past_its_quotation(original: str, span: Span) -> bool:
     inner = normalise(original[span.start : span.end])
     if '"' in inner:
         return True
-    opener = _fold(original[span.start - 1]) if span.start > 0 else ""
+    opener = fold(original[span.start - 1]) if span.start > 0 else ""
     return opener == "'" and "' " in inner
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import llama_cpp
 import numpy as np
 from llama_cpp import llama as llama_module
+from llama_cpp import llama_chat_format
 from llama_cpp.server.__main__ import main as serve_main
 
 from summarise import prefix_store
@@ -117,9 +118,33 @@ def _lazy_init_sampler(self: Any, *args: Any, **kwargs: Any) -> Any:
     return LazyGrammarSampler(chain, grammar_sampler, self._n_vocab)
 
 
+_tool_call_response = llama_chat_format._convert_completion_to_chat_function
+
+
+def _tool_call_response_saying_if_cut(
+    tool_name: str, completion_or_chunks: Any, stream: bool
+) -> Any:
+    """The tool-call response, with ``finish_reason`` ``"length"`` when ``max_tokens`` cut it.
+
+    llama-cpp-python reports every tool call as ``"tool_calls"``, even one cut off mid-JSON.
+    OpenAI says ``"length"``, and on that instructor stops at once with a clear error; told
+    ``"tool_calls"`` it re-asked twice with the cut-off text appended, which on a long record
+    took minutes and then overflowed the context.
+    """
+    response = _tool_call_response(tool_name, completion_or_chunks, stream)
+    if not stream and completion_or_chunks["choices"][0]["finish_reason"] == "length":
+        response["choices"][0]["finish_reason"] = "length"
+    return response
+
+
 def install() -> None:
-    """Make every ``Llama`` in this process check its grammar lazily."""
+    """Make every ``Llama`` in this process check its grammar lazily and report cut answers."""
     setattr(llama_module.Llama, "_init_sampler", _lazy_init_sampler)  # noqa: B010
+    setattr(  # noqa: B010
+        llama_chat_format,
+        "_convert_completion_to_chat_function",
+        _tool_call_response_saying_if_cut,
+    )
 
 
 if __name__ == "__main__":

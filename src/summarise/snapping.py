@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from summarise.grounding import NormalisedSource, claim, normalise
+from summarise.grounding import NormalisedSource
+from summarise.normalisation import claim, normalise
 from summarise.schema import CheckedDraft, RecordDraft
 from summarise.sentences import Sentences
 

@@ -16,7 +16,7 @@ alike the words). The similarities and thresholds are those of the eval's alignm
 same entity" means the same thing when building a story and when scoring one.
 
 **Facts.** Key points are grouped across articles. Figures are grouped too, by equal value
-(:func:`~summarise.evaluation.numbers.numbers_agree`, ties between equal values broken by what
+(:func:`~summarise.numbers.numbers_agree`, ties between equal values broken by what
 they measure): the same number in several articles is evidence of one fact. A figure group then
 *extends* the key-point group that states its number in at least two of its articles (adding its
 other articles as sources), or, failing that, stands as a fact of its own.
@@ -49,8 +49,8 @@ from summarise.evaluation.align import (
     predicted_numbers,
     text_similarity,
 )
-from summarise.evaluation.numbers import numbers_agree, parse_numbers
 from summarise.grounding import NormalisedSource, locate
+from summarise.numbers import numbers_agree, parse_numbers
 from summarise.schema import Entity, Figure, Record
 from summarise.sentences import Sentences
 from summarise.story import Asker, StoryEntity, StoryFact, StoryRecord, StoryStance, name_tensions

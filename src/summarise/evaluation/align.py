@@ -30,8 +30,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from summarise.evaluation.gold import GoldCase, GoldEntity, GoldFigure, GoldQuote, GoldStance
-from summarise.evaluation.numbers import numbers_agree, parse_numbers, same_number
-from summarise.grounding import normalise
+from summarise.normalisation import normalise
+from summarise.numbers import numbers_agree, parse_numbers, same_number
 from summarise.schema import Entity, Figure, Quote, Record, Stance
 
 __all__ = [
@@ -239,7 +239,7 @@ def align_entities(gold: GoldCase, record: Record) -> Alignment[GoldEntity, Enti
 
 
 def align_figures(gold: GoldCase, record: Record) -> Alignment[GoldFigure, Figure]:
-    """Pair figures on equal value (:mod:`~summarise.evaluation.numbers`), ties by measures."""
+    """Pair figures on equal value (:mod:`~summarise.numbers`), ties by measures."""
     return align(gold.figures, record.figures, _figure_similarity, FIGURE_THRESHOLD)
 
 

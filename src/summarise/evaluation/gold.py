@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarise.errors import InputError
+from summarise.normalisation import normalise
 from summarise.schema import EntityType, StanceLabel
 
 
@@ -107,8 +108,6 @@ class GoldCase(_Gold):
         Scoring grounds predictions in this text, so an item found only in a subheading or a
         footer earns no credit.
         """
-        from summarise.grounding import normalise
-
         ignored = {normalise(text) for text in self.ignore_text}
         return "\n".join(line for line in article.splitlines() if normalise(line) not in ignored)
 

@@ -6,7 +6,8 @@ score drops. The eval scores it next to the model's records to show that the gol
 
 It goes through :func:`~summarise.grounding.ground` like a model's draft, so its checks are
 real. Gold has no evidence sentence for a figure, so the sentence of the article that contains
-the figure's value stands in for it.
+the figure's value stands in for it; each figure keeps gold's number rather than the one code
+reads from the value.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
         figures=[
             FigureDraft(
                 value=f.value,
-                number=f.number,
                 unit=f.unit,
                 measures=f.measures,
                 evidence=_evidence(f.value, source),
@@ -81,4 +81,11 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
         latency_s=0.0,
         attempts=1,
     )
-    return Record.model_validate({**dict(ground(draft, source)), "provenance": provenance})
+    checked = ground(draft, source)
+    # Code reads a figure's number from its value; the perfect record states gold's own number
+    # (gold may write 0.333 for "one third"), as a system agreeing with gold would.
+    figures = [
+        figure.model_copy(update={"number": gold_figure.number})
+        for figure, gold_figure in zip(checked.figures, gold.figures, strict=True)
+    ]
+    return Record.model_validate({**dict(checked), "figures": figures, "provenance": provenance})

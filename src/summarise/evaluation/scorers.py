@@ -292,7 +292,7 @@ def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
 
 def _draft(kind: type[D], item: D) -> D:
     """The model-facing part of a checked item, so it can be checked afresh."""
-    return kind.model_validate(item.model_dump(exclude={"check"}))
+    return kind.model_validate(item.model_dump(include=set(kind.model_fields)))
 
 
 def score_grounding(gold: GoldCase, record: Record, source: str) -> FieldScore:

@@ -33,7 +33,7 @@ from summarise.evaluation.gold import GoldStory
 from summarise.evaluation.gold import StoryFact as GoldFact
 from summarise.evaluation.gold import StoryStance as GoldCell
 from summarise.evaluation.scorers import FieldScore, prf, ratio
-from summarise.grounding import claim, normalise
+from summarise.normalisation import claim, normalise
 from summarise.story import StoryFact, StoryRecord, StoryStance
 
 __all__ = [

@@ -29,9 +29,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from summarise.grounding import normalise
+from summarise.normalisation import normalise
 
-__all__ = ["ABS_TOL", "REL_TOL", "numbers_agree", "parse_numbers", "same_number"]
+__all__ = ["ABS_TOL", "REL_TOL", "numbers_agree", "parse_numbers", "plain_number", "same_number"]
 
 REL_TOL = 1e-6
 """Relative tolerance: absorbs float noise (``0.1 + 0.2``) and nothing a writer would round."""
@@ -164,3 +164,25 @@ def numbers_agree(a: Iterable[float], b: Iterable[float]) -> bool:
     """Whether any value of ``a`` equals any value of ``b``: one shared end of a range suffices."""
     right = list(b)
     return any(same_number(x, y) for x in a for y in right)
+
+
+def plain_number(value: str) -> float | None:
+    """The one number a figure's ``value`` states, or ``None`` when it states none or several.
+
+    Why code and not the model: the model used to write this number beside the value, and a
+    1.5B model wrote 35 for "3.5%"; the value is the part grounding verifies against the
+    article, so the number is read from it. A scale word gives two readings, and the scaled one
+    is the plain number ("2 million dollars" -> 2000000). A range ("3.5% to 3.7%") states two
+    numbers, and picking one would be a guess, so it has none.
+    """
+    readings = parse_numbers(value)
+    if len(readings) == 1:
+        return readings[0]
+    scales = [_SCALES[t] for t in _tokens(_fold(value)) if isinstance(t, str) and t in _SCALES]
+    if (
+        len(readings) == 2
+        and len(scales) == 1
+        and same_number(readings[0] * scales[0], readings[1])
+    ):
+        return readings[1]
+    return None
