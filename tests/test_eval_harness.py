@@ -156,7 +156,8 @@ def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> No
     not_drafted = {"figures": {"__all__": {"check", "number"}}, **no_checks}
     data = perfect.model_dump(exclude={"provenance": True, **not_drafted})
     # gold lists optional items too, more than a model may list (MAX_ITEMS)
-    draft = RecordDraft.model_validate({k: v[: MAX_ITEMS.get(k)] for k, v in data.items()})
+    capped = {field: data[field][:cap] for field, cap in MAX_ITEMS.items()}
+    draft = RecordDraft.model_validate({**data, **capped})
     draft = draft.model_copy(update={"figures": [*draft.figures, figure]})
     record = Record(**dict(ground(draft, case.article)), provenance=perfect.provenance)
     assert record.figures[-1].check.verified  # ...so the product verifies it,

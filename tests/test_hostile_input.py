@@ -16,11 +16,16 @@ import pytest
 from click.testing import CliRunner
 from fake_model import DRAFT, Answer, Server, completion
 
-from summarise.backend import Backend, BackendSettings
+from summarise.backend import MAX_COMPLETION_TOKENS, Backend, BackendSettings
 from summarise.cassettes import find_secrets
 from summarise.cli import main
 from summarise.errors import EXIT_INPUT, InputError
-from summarise.pipeline import summarise_text
+from summarise.pipeline import (
+    MIN_ANSWER_TOKENS,
+    PROMPT_OVERHEAD_TOKENS,
+    answer_budget,
+    summarise_text,
+)
 
 KEY = "sk-test-abcdefghijklmnop1234567890"
 ROOT = Path(__file__).parents[1]
@@ -67,6 +72,7 @@ def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> No
     record = summarise_text(GREEK, _backend(server), reasks=0)
     assert record.quotes[0].check.verified
     assert record.figures[0].check.verified and record.entities[0].check.verified
+    assert record.figures[0].number == 3.5  # a decimal comma, as Greek writes it
     span = record.quotes[0].check.spans[0]
     assert GREEK[span.start : span.end] == "Η ασφάλεια δεν έχει τιμή"
 
@@ -138,3 +144,19 @@ def test_a_cache_row_from_another_version_is_a_miss(tmp_path: Path) -> None:
     cache._db.execute("INSERT INTO records VALUES ('k', '{\"headline\": \"old shape\"}')")
     assert cache.get("k") is None
     cache.close()
+
+
+def test_a_small_context_shrinks_the_answer_budget_before_refusing() -> None:
+    short = "The council met."
+    assert answer_budget(short, 32768) == MAX_COMPLETION_TOKENS
+    roomy = answer_budget(short, PROMPT_OVERHEAD_TOKENS + MIN_ANSWER_TOKENS + 100)
+    assert MIN_ANSWER_TOKENS <= roomy < MAX_COMPLETION_TOKENS
+    with pytest.raises(InputError, match="too long"):
+        answer_budget(
+            "The council met again. " * 200, PROMPT_OVERHEAD_TOKENS + MIN_ANSWER_TOKENS + 100
+        )
+
+
+def test_a_context_too_small_for_any_record_says_so() -> None:
+    with pytest.raises(InputError, match=r"context \(4096 tokens\) cannot hold the instructions"):
+        answer_budget("The council met.", 4096)

@@ -79,3 +79,19 @@ def test_a_tool_call_cut_by_max_tokens_says_length(finish: str, reported: str) -
     response = model_server._tool_call_response_saying_if_cut("Record", _completion(finish), False)
     assert response["choices"][0]["finish_reason"] == reported
     assert response["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "Record"
+
+
+def test_install_replaces_what_llama_cpp_python_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llama_cpp import llama, llama_chat_format
+
+    # restored after the test, whatever install() sets
+    for owner, name in [
+        (llama_chat_format, "_convert_completion_to_chat_function"),
+        (llama.Llama, "_init_sampler"),
+    ]:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    model_server.install()
+    assert (
+        llama_chat_format._convert_completion_to_chat_function
+        is model_server._tool_call_response_saying_if_cut
+    )

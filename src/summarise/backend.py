@@ -142,9 +142,11 @@ class Backend:
             raise BackendError("the model server lists no models; pass --model")
         return models[0].id
 
-    def extract(self, messages: list[dict[str, Any]]) -> Reply[RecordDraft]:
+    def extract(
+        self, messages: list[dict[str, Any]], *, max_tokens: int = MAX_COMPLETION_TOKENS
+    ) -> Reply[RecordDraft]:
         """Ask for an article record (see :meth:`ask`)."""
-        return self.ask(messages, RecordDraft)
+        return self.ask(messages, RecordDraft, max_tokens=max_tokens)
 
     def ask(
         self,
@@ -152,10 +154,12 @@ class Backend:
         response_model: type[ModelT],
         *,
         repair: bool = False,
+        max_tokens: int = MAX_COMPLETION_TOKENS,
     ) -> Reply[ModelT]:
         """Ask for ``response_model``; schema-invalid answers are re-asked by instructor.
 
-        ``repair`` sends the request to the repair server when there is one.
+        ``repair`` sends the request to the repair server when there is one; ``max_tokens``
+        caps the answer (a small context leaves less than :data:`MAX_COMPLETION_TOKENS`).
         """
         from instructor.core.exceptions import (
             IncompleteOutputException,
@@ -171,7 +175,7 @@ class Backend:
                 response_model=response_model,
                 max_retries=SCHEMA_RETRIES,
                 temperature=0,
-                max_tokens=MAX_COMPLETION_TOKENS,
+                max_tokens=max_tokens,
             )
         except InstructorRetryException as exc:
             # instructor wraps transport failures too (and retries a body that is not JSON as if
@@ -187,7 +191,7 @@ class Backend:
             ) from exc
         except IncompleteOutputException as exc:
             raise self._error(
-                f"the model's answer was cut off at {MAX_COMPLETION_TOKENS} tokens "
+                f"the model's answer was cut off at {max_tokens} tokens "
                 "(it may be looping; try another model or a shorter article)"
             ) from exc
         except self._openai.OpenAIError as exc:

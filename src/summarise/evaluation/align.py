@@ -205,9 +205,12 @@ def gold_numbers(figure: GoldFigure) -> tuple[float, ...]:
 def predicted_numbers(figure: Figure) -> tuple[float, ...]:
     """Return the values a predicted figure states.
 
-    When the model's ``number`` agrees with its ``value`` text (read as is, or as a fraction of
-    a percentage: 0.035 for "3.5%"), the text's values count. When it contradicts the text, only
-    the ``number`` counts, so a wrong number cannot hide behind a right text.
+    This tool's records read ``number`` from ``value`` (:func:`~summarise.numbers.plain_number`),
+    so the two agree and the text's values count. A record made elsewhere (an older output, the
+    benchmark's naive baseline) may carry its own ``number``: when it agrees with the text (read
+    as is, or as a fraction of a percentage: 0.035 for "3.5%") the text's values count; when it
+    contradicts the text only the ``number`` counts, so a wrong number cannot hide behind a right
+    text.
     """
     parsed = parse_numbers(figure.value)
     if figure.number is None:

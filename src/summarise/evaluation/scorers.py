@@ -162,7 +162,7 @@ def score_entities(gold: GoldCase, record: Record, source: str) -> FieldScore:
 
 
 def score_figures(gold: GoldCase, record: Record, source: str) -> FieldScore:
-    """Figures matched by value: a wrong ``number`` is a miss and an extra, whatever its text."""
+    """Figures matched by value (see :func:`~summarise.evaluation.align.predicted_numbers`)."""
     counts, reasons = _tally(
         "figure",
         align_figures(gold, record),
