@@ -39,10 +39,12 @@ MAX_ITEMS = {"key_points": 8, "entities": 16, "figures": 16, "quotes": 12, "stan
 """The most items a record may list per field, enforced by the decoding grammar (``maxItems``).
 
 Why: greedy decoding can loop. On a list article (eval case 006) the embedded model repeated the
-same three entities until the answer was cut off, and the record was lost. A cap ends the loop
-with the list closed, and bounds a whole record to about 2,800 tokens, inside the answer budget
-(:data:`summarise.backend.MAX_COMPLETION_TOKENS`). Each cap is at or above the most required
-items any gold case has (6 key points, 14 entities, 9 figures, 10 quotes, 10 stances).
+same three entities until the answer was cut off, and the record was lost. A cap ends such a
+loop with the list closed; at typical item sizes a record at every cap is about 2,800 tokens,
+inside the answer budget (:data:`summarise.backend.MAX_COMPLETION_TOKENS`). An entity's
+``mentions`` and the text fields have no cap, so a loop inside one item can still be cut off.
+Each cap is at or above the most required items any gold case has (6 key points, 14 entities,
+9 figures, 10 quotes, 10 stances).
 """
 
 
