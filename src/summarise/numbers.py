@@ -129,37 +129,46 @@ def _word_run(tokens: Sequence[str | float], start: int) -> tuple[float | None, 
     return (value if seen_number else None), max(index, start + 1)
 
 
-def parse_numbers(text: str) -> tuple[float, ...]:
-    """Return every value ``text`` states, in order, without repeats; ``()`` for no number.
-
-    See the module docstring for what is read and why.
-    """
+def _readings(text: str) -> list[tuple[float, bool]]:
+    """Every value ``text`` states, in order, each with whether it is a scaled second reading."""
     tokens = _tokens(_fold(text))
-    values: list[float] = []
+    readings: list[tuple[float, bool]] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if isinstance(token, float):
-            values.append(token)
+            readings.append((token, False))
             if isinstance(following, str) and following in _SCALES_AFTER_DIGITS:
-                values.append(token * _SCALES_AFTER_DIGITS[following])
+                readings.append((token * _SCALES_AFTER_DIGITS[following], True))
                 index += 1
             index += 1
         elif token in ("half", "halves"):
-            values.append(0.5)
+            readings.append((0.5, False))
             index += 1
         elif _is_run_word(token, following):
             value, index = _word_run(tokens, index)
             if value is not None:
-                values.append(value)
+                readings.append((value, False))
         else:
             index += 1
+    return readings
+
+
+def _unique(values: Iterable[float]) -> tuple[float, ...]:
     unique: list[float] = []
     for value in values:
         if not any(same_number(value, seen) for seen in unique):
             unique.append(value)
     return tuple(unique)
+
+
+def parse_numbers(text: str) -> tuple[float, ...]:
+    """Return every value ``text`` states, in order, without repeats; ``()`` for no number.
+
+    See the module docstring for what is read and why.
+    """
+    return _unique(value for value, _ in _readings(text))
 
 
 def same_number(a: float, b: float) -> bool:
@@ -182,18 +191,10 @@ def plain_number(value: str) -> float | None:
     is the plain number ("2 million dollars" -> 2000000). A range ("3.5% to 3.7%") states two
     numbers, and picking one would be a guess, so it has none.
     """
-    readings = parse_numbers(value)
-    if len(readings) == 1:
-        return readings[0]
-    scales = [
-        _SCALES_AFTER_DIGITS[t]
-        for t in _tokens(_fold(value))
-        if isinstance(t, str) and t in _SCALES_AFTER_DIGITS
-    ]
-    if (
-        len(readings) == 2
-        and len(scales) == 1
-        and same_number(readings[0] * scales[0], readings[1])
-    ):
-        return readings[1]
+    readings = _readings(value)
+    numbers = _unique(number for number, _ in readings)
+    if len(numbers) == 1:
+        return numbers[0]
+    if len(readings) == 2 and readings[1][1]:  # "2 million": the scaled reading
+        return readings[1][0]
     return None

@@ -13,7 +13,6 @@ reads from the value.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from summarise.evaluation.gold import GoldCase
 from summarise.grounding import ground, locate
@@ -27,17 +26,16 @@ from summarise.schema import (
     StanceDraft,
     Usage,
 )
+from summarise.sentences import Sentences
 
 __all__ = ["record_from_gold"]
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"'\u201d\u2019])\s+|\n+")
 
 
 def _evidence(value: str, source: str) -> str:
     """The first sentence of ``source`` containing ``value``; the value itself if none does."""
-    for sentence in _SENTENCE_END.split(source):
+    for sentence in Sentences.of(source):
         if locate(value, sentence) is not None:
-            return sentence.strip()
+            return sentence
     return value
 
 
