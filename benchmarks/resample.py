@@ -1,20 +1,23 @@
-"""How far the eval moves when nothing changes but the order of requests: its sampling noise.
+"""How far the eval moves when nothing changes but llama.cpp's cache state: its sampling noise.
 
-Run on demand (about 6 minutes for six cases, nothing else on the CPU; needs the embedded model):
+Run on demand (about 8 minutes for six cases, nothing else on the CPU; needs the embedded model):
 
-    .venv/bin/python benchmarks/resample.py                     # HEAD, cases in reverse order
-    .venv/bin/python benchmarks/resample.py --ref my-branch     # judge a branch the same way
+    .venv/bin/python benchmarks/resample.py                      # HEAD, every case read cold
+    .venv/bin/python benchmarks/resample.py --ref my-branch      # judge a branch the same way
+    .venv/bin/python benchmarks/resample.py --order reverse      # the cases in reverse order
 
-llama.cpp is not bit-reproducible across KV-cache states: the same prompt, read after another
-prompt, can give another record. A lever that changes the prompt draws a new sample of every
-record, so one recording cannot tell its effect from that noise. This script records the eval
-of ``--ref`` again, in a throwaway git worktree, with the cases in reverse order (the servers
-then hold other prompts before each case), and prints each field's mean and each case's F1
-next to the committed report of the same ref. A change whose loss shows in both orders is the
-change's; one that shows in one order only may be noise.
+llama.cpp is not bit-reproducible across KV-cache states: a prompt read in one piece (cold)
+gives other logits, and can give another record, than the same prompt read after its shared
+instructions were cached by an earlier request (warm). A committed recording reads every eval
+case warm (the tests' requests come first). ``--order cold`` records each case in its own run,
+with new servers, so every case is read cold: a second sample of every record. ``--order
+reverse`` keeps one run and reverses the cases; measured, that resamples only the case that
+moves to the front (the cached instructions are the same whichever article came before), so it
+is the weaker probe. Each run is a throwaway git worktree of ``--ref``; its records are scored
+by that worktree's own scorers and printed beside the committed report.
 
 Run two of these one after the other, never at once: two recordings on two cores took 39
-minutes instead of 5-6 each.
+minutes instead of 5-6 each, long enough for requests to time out and be sent again.
 """
 
 from __future__ import annotations
@@ -40,11 +43,7 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _record(worktree: Path, cases: list[str]) -> dict[str, Any]:
-    """Record the eval cases in the given order in ``worktree``; return its report."""
-    quality = "evals/test_quality.py"
-    nodes = [f"{quality}::test_case[{case}]" for case in cases]
-    nodes += [f"{quality}::test_story", f"{quality}::test_quality_gate"]
+def _pytest(worktree: Path, nodes: list[str]) -> None:
     env = {
         **os.environ,
         "PYTHONPATH": str(worktree / "src"),  # the worktree's code, not the editable install
@@ -53,7 +52,44 @@ def _record(worktree: Path, cases: list[str]) -> dict[str, Any]:
     command = [str(PYTEST), *nodes, "--record-mode=rewrite", "-p", "no:cacheprovider", "-q"]
     # the gate may fail on a resample: that is a finding here, not an error
     subprocess.run(command, cwd=worktree, env=env, check=False, capture_output=True)
-    report: dict[str, Any] = json.loads((worktree / "evals" / "report.json").read_text())
+
+
+_SCORE = """
+import json, sys
+from pathlib import Path
+from summarise.evaluation.dataset import load_cases
+from summarise.evaluation.scorers import score_case
+from summarise.schema import Record
+evals = Path("evals")
+cases = {}
+for case in load_cases(evals):
+    record = Record.model_validate_json((evals / "outputs" / f"{case.case_id}.json").read_text())
+    scores = score_case(case.gold, record, case.article)
+    cases[case.case_id] = {
+        "fields": {name: {"f1": score.f1} for name, score in scores.items()},
+        "completion_tokens": record.provenance.usage.completion_tokens,
+    }
+json.dump({"cases": cases}, sys.stdout)
+"""
+
+
+def _record(worktree: Path, cases: list[str], order: str) -> dict[str, Any]:
+    """Record the eval cases of ``worktree`` as ``order`` says; score what was stored."""
+    nodes = [f"evals/test_quality.py::test_case[{case}]" for case in cases]
+    if order == "cold":
+        for node in nodes:  # a run each: new servers, the prompt read in one piece
+            _pytest(worktree, [node])
+    else:
+        _pytest(worktree, list(reversed(nodes)))
+    scored = subprocess.run(
+        [sys.executable, "-c", _SCORE],
+        cwd=worktree,
+        env={**os.environ, "PYTHONPATH": str(worktree / "src")},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report: dict[str, Any] = json.loads(scored.stdout)
     return report
 
 
@@ -68,6 +104,12 @@ def _row(report: dict[str, Any], case: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ref", default="HEAD", help="The commit or branch to resample.")
+    parser.add_argument(
+        "--order",
+        choices=("cold", "reverse"),
+        default="cold",
+        help="cold: each case in its own run, read cold; reverse: one run, cases reversed.",
+    )
     parser.add_argument("--out", type=Path, help="Also write both reports' scores as JSON here.")
     args = parser.parse_args()
 
@@ -77,11 +119,11 @@ def main() -> None:
         worktree = Path(scratch) / "tree"
         _git("worktree", "add", "--detach", "-q", str(worktree), args.ref)
         try:
-            resampled = _record(worktree, list(reversed(cases)))
+            resampled = _record(worktree, cases, args.order)
         finally:
             _git("worktree", "remove", "--force", str(worktree))
-    print(f"{args.ref}: committed report, then the same cases recorded in reverse order")
-    print(f"{'field':<11} {'committed':>9} {'reversed':>9}")
+    print(f"{args.ref}: committed report, then the same cases recorded again ({args.order})")
+    print(f"{'field':<11} {'committed':>9} {'again':>9}")
     for field in FIELDS:
         before = statistics.fmean(c["fields"][field]["f1"] for c in committed["cases"].values())
         after = statistics.fmean(c["fields"][field]["f1"] for c in resampled["cases"].values())
@@ -89,9 +131,9 @@ def main() -> None:
     print("per case F1 (" + ", ".join(FIELDS) + "):")
     for case in cases:
         print(f"  {case} committed {_row(committed, case)}")
-        print(f"  {case} reversed  {_row(resampled, case)}")
+        print(f"  {case} again     {_row(resampled, case)}")
     if args.out:
-        args.out.write_text(json.dumps({"committed": committed, "reversed": resampled}, indent=2))
+        args.out.write_text(json.dumps({"committed": committed, "again": resampled}, indent=2))
 
 
 if __name__ == "__main__":
