@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,16 @@ json.dump({"cases": cases}, sys.stdout)
 def _record(worktree: Path, cases: list[str], order: str) -> dict[str, Any]:
     """Record the eval cases of ``worktree`` as ``order`` says; score what was stored."""
     nodes = [f"evals/test_quality.py::test_case[{case}]" for case in cases]
+    started = time.time()
     if order == "cold":
         for node in nodes:  # a run each: new servers, the prompt read in one piece
             _pytest(worktree, [node])
     else:
         _pytest(worktree, list(reversed(nodes)))
+    outputs = worktree / "evals" / "outputs"
+    missed = [c for c in cases if (outputs / f"{c}.json").stat().st_mtime < started]
+    if missed:  # a failed recording leaves the committed record, which must not pass as new
+        raise SystemExit(f"not re-recorded: cases {', '.join(missed)}")
     scored = subprocess.run(
         [sys.executable, "-c", _SCORE],
         cwd=worktree,
