@@ -14,7 +14,7 @@ with new servers, so every case is read cold: a second sample of every record. `
 reverse`` keeps one run and reverses the cases; measured, that resamples only the case that
 moves to the front (the cached instructions are the same whichever article came before), so it
 is the weaker probe. Each run is a throwaway git worktree of ``--ref``; its records are scored
-by that worktree's own scorers and printed beside the committed report.
+by that worktree's own ``summarise eval`` and printed beside the committed report.
 
 Run two of these one after the other, never at once: two recordings on two cores took 39
 minutes instead of 5-6 each, long enough for requests to time out and be sent again.
@@ -35,6 +35,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = Path(sys.executable).parent / "pytest"
+SUMMARISE = Path(sys.executable).parent / "summarise"
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
 
@@ -55,25 +56,6 @@ def _pytest(worktree: Path, nodes: list[str]) -> None:
     subprocess.run(command, cwd=worktree, env=env, check=False, capture_output=True)
 
 
-_SCORE = """
-import json, sys
-from pathlib import Path
-from summarise.evaluation.dataset import load_cases
-from summarise.evaluation.scorers import score_case
-from summarise.schema import Record
-evals = Path("evals")
-cases = {}
-for case in load_cases(evals):
-    record = Record.model_validate_json((evals / "outputs" / f"{case.case_id}.json").read_text())
-    scores = score_case(case.gold, record, case.article)
-    cases[case.case_id] = {
-        "fields": {name: {"f1": score.f1} for name, score in scores.items()},
-        "completion_tokens": record.provenance.usage.completion_tokens,
-    }
-json.dump({"cases": cases}, sys.stdout)
-"""
-
-
 def _record(worktree: Path, cases: list[str], order: str) -> dict[str, Any]:
     """Record the eval cases of ``worktree`` as ``order`` says; score what was stored."""
     nodes = [f"evals/test_quality.py::test_case[{case}]" for case in cases]
@@ -87,15 +69,19 @@ def _record(worktree: Path, cases: list[str], order: str) -> dict[str, Any]:
     missed = [c for c in cases if (outputs / f"{c}.json").stat().st_mtime < started]
     if missed:  # a failed recording leaves the committed record, which must not pass as new
         raise SystemExit(f"not re-recorded: cases {', '.join(missed)}")
-    scored = subprocess.run(
-        [sys.executable, "-c", _SCORE],
+    # the worktree's own `summarise eval` re-scores the stored records into its report.json
+    # (exit 6 when its gate fails, a finding here)
+    subprocess.run(
+        [str(SUMMARISE), "eval", "--evals-dir", "evals"],
         cwd=worktree,
         env={**os.environ, "PYTHONPATH": str(worktree / "src")},
-        check=True,
+        check=False,
         capture_output=True,
-        text=True,
     )
-    report: dict[str, Any] = json.loads(scored.stdout)
+    written = worktree / "evals" / "report.json"
+    if written.stat().st_mtime < started:
+        raise SystemExit("summarise eval wrote no report for the new records")
+    report: dict[str, Any] = json.loads(written.read_text())
     return report
 
 
