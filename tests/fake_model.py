@@ -20,7 +20,6 @@ DRAFT: dict[str, Any] = {
     "key_points": ["The vote was 7 to 2."],
     "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor", "mentions": ["Ana Ruiz"]}],
     "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
-    "quotes": [{"speaker": "Ana Ruiz", "text": "for every child"}],
     "stances": [
         {"holder": "council", "target": "a library", "stance": "support", "evidence": "voted"}
     ],

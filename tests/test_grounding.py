@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from summarise.grounding import ground, locate
 from summarise.normalisation import claim, normalise
-from summarise.schema import EntityDraft, FigureDraft, QuoteDraft, RecordDraft, StanceDraft
+from summarise.schema import EntityDraft, FigureDraft, QuotedDraft, QuoteDraft, StanceDraft
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
 
@@ -85,7 +85,7 @@ def stance(evidence: str) -> StanceDraft:
     return StanceDraft(holder="Critics", target="the plan", stance="oppose", evidence=evidence)
 
 
-DRAFT = RecordDraft(
+DRAFT = QuotedDraft(
     headline="Bridge to be rebuilt",
     summary="The council approved money to rebuild a bridge.",
     key_points=["Budget approved"],

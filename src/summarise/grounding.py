@@ -30,9 +30,9 @@ from summarise.schema import (
     Figure,
     FigureDraft,
     Quote,
+    QuotedDraft,
     QuoteDraft,
     Record,
-    RecordDraft,
     Span,
     Stance,
     StanceDraft,
@@ -230,7 +230,7 @@ def check_stance(draft: StanceDraft, source: NormalisedSource) -> Stance:
     return Stance(**draft.model_dump(), check=check)
 
 
-def ground(draft: RecordDraft, source: str) -> CheckedDraft:
+def ground(draft: QuotedDraft, source: str) -> CheckedDraft:
     """Check every span-bearing item of ``draft`` against ``source``; drop nothing."""
     normalised = NormalisedSource.of(source)
     return CheckedDraft(

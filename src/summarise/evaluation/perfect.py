@@ -20,9 +20,9 @@ from summarise.schema import (
     EntityDraft,
     FigureDraft,
     Provenance,
+    QuotedDraft,
     QuoteDraft,
     Record,
-    RecordDraft,
     StanceDraft,
     Usage,
 )
@@ -46,7 +46,7 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
     no quotes or no stances, which the model-facing draft forbids; the :class:`Record` it
     becomes has no such minimum and is validated as usual.
     """
-    draft = RecordDraft.model_construct(
+    draft = QuotedDraft.model_construct(
         headline=gold.headline,
         summary=" ".join(point.text for point in gold.key_points),
         key_points=[point.text for point in gold.key_points],
