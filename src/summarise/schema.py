@@ -70,15 +70,16 @@ class FigureDraft(_Strict):
     evidence: str = Field(description="A few words around it, copied exactly from the article.")
 
 
+# Not asked of the model any more: summarise.quotations finds the words and
+# summarise.attribution the speaker (see QuotedDraft). The docstring and descriptions stay as
+# the model read them, for the naive baseline of benchmarks/bench.py, which still asks for quotes.
 class QuoteDraft(_Strict):
-    """Words the article puts in someone's mouth, inside quotation marks.
-
-    Not asked of the model: :mod:`summarise.quotations` finds the words and
-    :mod:`summarise.attribution` the speaker (see :class:`QuotedDraft`).
-    """
+    """Words the article puts in someone's mouth, inside quotation marks."""
 
     speaker: str = Field(description="Canonical full name of who said it.")
-    text: str = Field(description="Words that stand inside quotation marks in the article.")
+    text: str = Field(
+        description="Words that stand inside quotation marks in the article, copied exactly."
+    )
 
 
 class StanceDraft(_Strict):
