@@ -67,23 +67,30 @@ def _naive_record(draft: Any, text: str, seconds: float) -> Any:
 
 
 def _naive_schema() -> Any:
-    """RecordDraft with ``quotes`` asked of the model again, worded as the draft had it.
+    """RecordDraft with ``quotes`` asked of the model again, where and as the draft had it.
 
-    The class is named ``RecordDraft``, so the tool the model sees is named as the pipeline's;
-    the quotes come last (pydantic puts a subclass's fields after its parent's).
+    Fields in the old order (quotes between figures and stances) and the old wording, under the
+    name ``RecordDraft``: the tool schema the naive call sent before code took quotes over
+    (f8d5ce2 to b181c93), so its requests, and its timings, compare with earlier runs.
     """
-    from pydantic import Field
+    from pydantic import Field, create_model
 
     from summarise import schema
 
-    class RecordDraft(schema.RecordDraft):
-        """A structured summary of one news article; every text span is copied from the article."""
-
-        quotes: list[schema.QuoteDraft] = Field(
-            min_length=1, max_length=12, description="Every direct quotation."
-        )
-
-    return RecordDraft
+    fields: dict[str, Any] = {}
+    for name, info in schema.RecordDraft.model_fields.items():
+        fields[name] = (info.annotation, info)
+        if name == "figures":
+            fields["quotes"] = (
+                list[schema.QuoteDraft],
+                Field(min_length=1, max_length=12, description="Every direct quotation."),
+            )
+    return create_model(
+        "RecordDraft",
+        __config__=schema.RecordDraft.model_config,
+        __doc__=schema.RecordDraft.__doc__,
+        **fields,
+    )
 
 
 def _naive(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
