@@ -62,24 +62,44 @@ def _naive_record(draft: Any, text: str, seconds: float) -> Any:
         source_sha256=hashlib.sha256(text.encode()).hexdigest(), usage=Usage(),
         latency_s=seconds, attempts=1,
     )  # fmt: skip
-    checked = ground(QuotedDraft.model_validate(draft.model_dump()), text)
+    # grounded as the pipeline's drafts are: code finds an entity's spellings
+    as_drafted = draft.model_dump(exclude={"entities": {"__all__": {"mentions"}}})
+    checked = ground(QuotedDraft.model_validate(as_drafted), text)
     return Record(**dict(checked), provenance=provenance)
 
 
 def _naive_schema() -> Any:
-    """RecordDraft with ``quotes`` asked of the model again, where and as the draft had it.
+    """RecordDraft with what code now finds asked of the model again, where and as it was asked.
 
-    Fields in the old order (quotes between figures and stances) and the old wording, under the
-    name ``RecordDraft``: the tool schema the naive call sent before code took quotes over
-    (f8d5ce2 to b181c93), so its requests, and its timings, compare with earlier runs.
+    That is an entity's ``mentions`` and the ``quotes``, in the old order (quotes between
+    figures and stances) and wording, under the name ``RecordDraft``: the tool schema the naive
+    call sent before code took them over (f8d5ce2 to b181c93), so its requests, and its
+    timings, compare with earlier runs.
     """
     from pydantic import Field, create_model
 
     from summarise import schema
 
+    class EntityDraft(schema.EntityDraft):
+        """A person, organisation or place the article names."""
+
+        mentions: list[str] = Field(
+            min_length=1,
+            description="Just the name as spelled in the article, each spelling once, "
+            "misspellings included, e.g. ['Pete Hegseth', 'Hegseth'].",
+        )
+
     fields: dict[str, Any] = {}
     for name, info in schema.RecordDraft.model_fields.items():
-        fields[name] = (info.annotation, info)
+        if name == "entities":
+            info = Field(
+                min_length=1,
+                max_length=schema.MAX_ITEMS["entities"],
+                description=info.description,
+            )
+            fields[name] = (list[EntityDraft], info)
+        else:
+            fields[name] = (info.annotation, info)
         if name == "figures":
             fields["quotes"] = (
                 list[schema.QuoteDraft],

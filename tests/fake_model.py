@@ -18,7 +18,7 @@ DRAFT: dict[str, Any] = {
     "headline": "Council backs library",
     "summary": "The council voted 7 to 2 for a library.",
     "key_points": ["The vote was 7 to 2."],
-    "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor", "mentions": ["Ana Ruiz"]}],
+    "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor"}],
     "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
     "stances": [
         {"holder": "council", "target": "a library", "stance": "support", "evidence": "voted"}

@@ -152,8 +152,12 @@ def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> No
     perfect = record_from_gold(case.gold, case.article)
     figure = FigureDraft(value=heading.split()[0], unit=None, measures="x",
                          evidence=heading)  # fmt: skip
-    no_checks = {kind: {"__all__": {"check"}} for kind in ("entities", "quotes", "stances")}
-    not_drafted = {"figures": {"__all__": {"check", "number"}}, **no_checks}
+    no_checks = {kind: {"__all__": {"check"}} for kind in ("quotes", "stances")}
+    not_drafted = {
+        "figures": {"__all__": {"check", "number"}},
+        "entities": {"__all__": {"check", "mentions"}},
+        **no_checks,
+    }
     data = perfect.model_dump(exclude={"provenance": True, **not_drafted})
     # gold lists optional items too, more than a model may list (MAX_ITEMS)
     capped = {field: data[field][:cap] for field, cap in MAX_ITEMS.items()}

@@ -59,14 +59,7 @@ def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> No
         {"value": "3,5%", "unit": "% ΑΕΠ", "measures": "δαπάνες",
          "evidence": "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ"}
     ]  # fmt: skip
-    draft["entities"] = [
-        {
-            "name": "Νίκος Δένδιας",
-            "type": "person",
-            "role": "υπουργός",
-            "mentions": ["Νίκος Δένδιας"],
-        }
-    ]
+    draft["entities"] = [{"name": "Νίκος Δένδιας", "type": "person", "role": "υπουργός"}]
     server.script = [Answer(body=completion(draft))]
     record = summarise_text(GREEK, _backend(server), reasks=0)
     assert [(q.speaker, q.text) for q in record.quotes] == [
@@ -74,6 +67,7 @@ def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> No
     ]
     assert record.quotes[0].check.verified
     assert record.figures[0].check.verified and record.entities[0].check.verified
+    assert record.entities[0].mentions[0] == "Νίκος Δένδιας"
     assert record.figures[0].number == 3.5  # a decimal comma, as Greek writes it
     span = record.quotes[0].check.spans[0]
     assert GREEK[span.start : span.end] == "Η ασφάλεια δεν έχει τιμή"

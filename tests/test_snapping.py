@@ -33,7 +33,7 @@ def _draft(
         headline="Council backs library",
         summary="The council voted for a library.",
         key_points=["The vote was 7 to 2."],
-        entities=[EntityDraft(name="Ana Ruiz", type="person", role="mayor", mentions=["Ruiz"])],
+        entities=[EntityDraft(name="Ana Ruiz", type="person", role="mayor")],
         figures=[
             FigureDraft(
                 value=figure_value,

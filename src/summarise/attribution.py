@@ -12,21 +12,22 @@ this module reads them in order of trust:
 4. failing all, the person named last before the quotation.
 
 A pronoun at the verb (``he said``, ``He added:``) stands for the person named last before the
-quotation. The name at the verb is then made canonical: the record's entity it belongs to (by a
-spelling the record lists, or a surname close enough for the misspellings of machine
-translation: "Heggsth", "Rut"), else the article's fuller form of it ("Mann" → "Michael Mann"),
-else the name as written. ``None`` when the article names nobody; the record then says
-:data:`UNNAMED`.
+quotation. The name at the verb is then made canonical: the record's entity it belongs to (by
+the article's spellings of it, :mod:`summarise.mentions`, or a surname close enough for the
+misspellings of machine translation: "Heggsth", "Rut"), else the article's fuller form of it
+("Mann" → "Michael Mann"), else the name as written. ``None`` when the article names nobody;
+the record then says :data:`UNNAMED`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from summarise.mentions import spellings
 from summarise.quotations import Quotation
 from summarise.schema import EntityDraft
 
@@ -123,7 +124,10 @@ def attribute(
     source: str, quotations: Sequence[Quotation], entities: Sequence[EntityDraft]
 ) -> list[str | None]:
     """The speaker of each of ``quotations`` (in reading order), by the rules above."""
-    people = _person_mentions(source, quotations, entities)
+    forms = {
+        e.name: {e.name, *spellings(e.name, source, person=e.type == "person")} for e in entities
+    }
+    people = _person_mentions(source, quotations, entities, forms)
     speakers: list[str | None] = []
     for index, quotation in enumerate(quotations):
         previous = quotations[index - 1] if index else None
@@ -131,7 +135,7 @@ def attribute(
         speaker: str | None = None
         if named is not None:
             at, words = named
-            speaker = _canonical(words, source, entities) if words else _last(people, at)
+            speaker = _canonical(words, source, entities, forms) if words else _last(people, at)
             if words and speaker:
                 people.append(_Mention(at, speaker))
                 people.sort(key=lambda m: m.start)
@@ -200,12 +204,14 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     return (verb.start(), "") if _PRONOUN.search(nearby) else None
 
 
-def _canonical(words: str, source: str, entities: Sequence[EntityDraft]) -> str:
+def _canonical(
+    words: str, source: str, entities: Sequence[EntityDraft], forms: Mapping[str, set[str]]
+) -> str:
     """The record's entity for the name at the verb, else the article's fullest form of it."""
     surname = words.split()[-1]
     for entity in entities:
-        forms = {entity.name, *entity.mentions}
-        if words in forms or any(f in words for f in forms if len(f) > 3):
+        known = forms[entity.name]
+        if words in known or any(f in words for f in known if len(f) > 3):
             return entity.name
     for entity in entities:
         if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
@@ -227,15 +233,17 @@ def _last(people: Sequence[_Mention], offset: int) -> str | None:
 
 
 def _person_mentions(
-    source: str, quotations: Sequence[Quotation], entities: Sequence[EntityDraft]
+    source: str,
+    quotations: Sequence[Quotation],
+    entities: Sequence[EntityDraft],
+    forms: Mapping[str, set[str]],
 ) -> list[_Mention]:
     """Where the article names each person entity, outside the quotations, in order."""
     found: list[_Mention] = []
     for entity in entities:
         if entity.type != "person":
             continue
-        forms = {entity.name, *entity.mentions, entity.name.split()[-1]}
-        for form in forms:
+        for form in {*forms[entity.name], entity.name.split()[-1]}:
             for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", source):
                 if not any(q.start <= match.start() < q.end for q in quotations):
                     found.append(_Mention(match.start(), entity.name))

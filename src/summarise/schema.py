@@ -40,25 +40,23 @@ MAX_ITEMS = {"key_points": 8, "entities": 16, "figures": 16, "stances": 10}
 
 Why: greedy decoding can loop. On a list article (eval case 006) the embedded model repeated the
 same three entities until the answer was cut off, and the record was lost. A cap ends such a
-loop with the list closed; at typical item sizes a record at every cap is about 2,800 tokens,
-inside the answer budget (:data:`summarise.backend.MAX_COMPLETION_TOKENS`). An entity's
-``mentions`` and the text fields have no cap, so a loop inside one item can still be cut off.
+loop with the list closed; at typical item sizes a record at every cap is under 2,800 tokens,
+inside the answer budget (:data:`summarise.backend.MAX_COMPLETION_TOKENS`). The text fields
+have no cap, so a loop inside one item can still be cut off.
 Each cap is at or above the most required items any gold case has (6 key points, 14 entities,
 9 figures, 10 stances). Quotes have none: code finds them (:class:`QuotedDraft`).
 """
 
 
+# The model names an entity once; the article's spellings of the name are found by code
+# (summarise.mentions), not copied: copying them cost a quarter of an entity's answer tokens.
+# (A draft's docstring is prompt text, sent as the tool schema's description: keep it short.)
 class EntityDraft(_Strict):
     """A person, organisation or place the article names."""
 
     name: str = Field(description="Canonical full name, spelled correctly, e.g. 'Pete Hegseth'.")
     type: EntityType = Field(description="person, organisation, place or other.")
     role: str = Field(description="Who or what it is in this story, a few words.")
-    mentions: list[str] = Field(
-        min_length=1,
-        description="Just the name as spelled in the article, each spelling once, "
-        "misspellings included, e.g. ['Pete Hegseth', 'Hegseth'].",
-    )
 
 
 class FigureDraft(_Strict):
@@ -146,8 +144,11 @@ class Check(_Strict):
 
 
 class Entity(EntityDraft):
-    """An entity with the check that each of its mentions occurs in the source."""
+    """An entity with the article's spellings of its name, and the check that there are any."""
 
+    mentions: list[str] = Field(
+        description="Every spelling of the name the article uses, as printed, found by code."
+    )
     check: Check
 
 
