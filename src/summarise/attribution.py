@@ -207,14 +207,18 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
 def _canonical(
     words: str, source: str, entities: Sequence[EntityDraft], forms: Mapping[str, set[str]]
 ) -> str:
-    """The record's entity for the name at the verb, else the article's fullest form of it."""
+    """The record's entity for the name at the verb, else the article's fullest form of it.
+
+    The name ends the run of capitalised words ("Defence Minister Margarita Robles"), so it is
+    matched at the run's end: a person by surname, anything else by a spelling that ends the
+    run ("its ambassador to NATO"). A title earlier in the run names nobody.
+    """
     surname = words.split()[-1]
     for entity in entities:
-        known = forms[entity.name]
-        if words in known or any(f in words for f in known if len(f) > 3):
+        if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
             return entity.name
     for entity in entities:
-        if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
+        if any(words == f or words.endswith(" " + f) for f in forms[entity.name]):
             return entity.name
     for first, last in _NAME_PAIR.findall(source):
         if first not in _TITLES and _same_surname(surname, last):
