@@ -48,6 +48,12 @@ Each cap is at or above the most required items any gold case has (6 key points,
 """
 
 
+MIN_KEY_POINTS = 3
+"""The fewest key points a record may list (``minItems`` in the decoding grammar), as the
+field's own description asks ("three to six"): left at one, the embedded model stopped after two
+on seed 000, and every gold case has at least five required facts."""
+
+
 # The model names an entity once; the article's spellings of the name are found by code
 # (summarise.mentions), not copied: copying them cost a quarter of an entity's answer tokens.
 # (A draft's docstring is prompt text, sent as the tool schema's description: keep it short.)
@@ -95,7 +101,7 @@ class RecordDraft(_Strict):
     headline: str = Field(description="A one-line headline for the article.")
     summary: str = Field(description="Two to four sentences: what happened, who, and why.")
     key_points: list[str] = Field(
-        min_length=1,
+        min_length=MIN_KEY_POINTS,
         max_length=MAX_ITEMS["key_points"],
         description="The three to six main facts, one short sentence each.",
     )
