@@ -17,7 +17,7 @@ from typing import Any
 DRAFT: dict[str, Any] = {
     "headline": "Council backs library",
     "summary": "The council voted 7 to 2 for a library.",
-    "key_points": ["The vote was 7 to 2."],
+    "key_points": ["The vote was 7 to 2.", "The council backs a library.", "The mayor spoke."],
     "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor"}],
     "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
     "stances": [

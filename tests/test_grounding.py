@@ -88,7 +88,7 @@ def stance(evidence: str) -> StanceDraft:
 DRAFT = QuotedDraft(
     headline="Bridge to be rebuilt",
     summary="The council approved money to rebuild a bridge.",
-    key_points=["Budget approved"],
+    key_points=["Budget approved", "Work starts in spring", "The bridge stays open"],
     entities=[
         EntityDraft(name="Ana P\u00e9rez", type="person", role="mayor"),
         EntityDraft(name="Carlos Ruiz", type="person", role="engineer"),

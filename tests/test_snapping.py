@@ -32,7 +32,7 @@ def _draft(
     return QuotedDraft(
         headline="Council backs library",
         summary="The council voted for a library.",
-        key_points=["The vote was 7 to 2."],
+        key_points=["The vote was 7 to 2.", "A library is planned.", "Bell objected."],
         entities=[EntityDraft(name="Ana Ruiz", type="person", role="mayor")],
         figures=[
             FigureDraft(
