@@ -72,9 +72,9 @@ def _naive_schema() -> Any:
     """RecordDraft with what code now finds asked of the model again, where and as it was asked.
 
     That is an entity's ``mentions`` and the ``quotes``, in the old order (quotes between
-    figures and stances) and wording, under the name ``RecordDraft``: the tool schema the naive
-    call sent before code took them over (f8d5ce2 to b181c93), so its requests, and its
-    timings, compare with earlier runs.
+    figures and stances) and wording, and at least one key point (not three), under the name
+    ``RecordDraft``: the tool schema the naive call sent before code took them over (f8d5ce2 to
+    b181c93), byte for byte, so its requests, and its timings, compare with earlier runs.
     """
     from pydantic import Field, create_model
 
@@ -91,13 +91,12 @@ def _naive_schema() -> Any:
 
     fields: dict[str, Any] = {}
     for name, info in schema.RecordDraft.model_fields.items():
-        if name == "entities":
-            info = Field(
-                min_length=1,
-                max_length=schema.MAX_ITEMS["entities"],
-                description=info.description,
+        if name in ("entities", "key_points"):  # the old minimum of one item, old entities
+            annotation = list[EntityDraft] if name == "entities" else info.annotation
+            old = Field(
+                min_length=1, max_length=schema.MAX_ITEMS[name], description=info.description
             )
-            fields[name] = (list[EntityDraft], info)
+            fields[name] = (annotation, old)
         else:
             fields[name] = (info.annotation, info)
         if name == "figures":
