@@ -17,10 +17,9 @@ from typing import Any
 DRAFT: dict[str, Any] = {
     "headline": "Council backs library",
     "summary": "The council voted 7 to 2 for a library.",
-    "key_points": ["The vote was 7 to 2."],
-    "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor", "mentions": ["Ana Ruiz"]}],
+    "key_points": ["The vote was 7 to 2.", "The council backs a library.", "The mayor spoke."],
+    "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor"}],
     "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
-    "quotes": [{"speaker": "Ana Ruiz", "text": "for every child"}],
     "stances": [
         {"holder": "council", "target": "a library", "stance": "support", "evidence": "voted"}
     ],

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from summarise.grounding import ground, locate
 from summarise.normalisation import claim, normalise
-from summarise.schema import EntityDraft, FigureDraft, QuoteDraft, RecordDraft, StanceDraft
+from summarise.schema import EntityDraft, FigureDraft, QuotedDraft, QuoteDraft, StanceDraft
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
 
@@ -85,13 +85,13 @@ def stance(evidence: str) -> StanceDraft:
     return StanceDraft(holder="Critics", target="the plan", stance="oppose", evidence=evidence)
 
 
-DRAFT = RecordDraft(
+DRAFT = QuotedDraft(
     headline="Bridge to be rebuilt",
     summary="The council approved money to rebuild a bridge.",
-    key_points=["Budget approved"],
+    key_points=["Budget approved", "Work starts in spring", "The bridge stays open"],
     entities=[
-        EntityDraft(name="Ana P\u00e9rez", type="person", role="mayor", mentions=["P\u00e9rez"]),
-        EntityDraft(name="Ana P\u00e9rez", type="person", role="mayor", mentions=["A. Perez"]),
+        EntityDraft(name="Ana P\u00e9rez", type="person", role="mayor"),
+        EntityDraft(name="Carlos Ruiz", type="person", role="engineer"),
     ],
     figures=[
         figure("\u20ac4.5 million", "a budget of \u20ac4.5 million"),
@@ -110,7 +110,7 @@ DRAFT = RecordDraft(
 GROUNDED = ground(DRAFT, ARTICLE)
 VERDICTS = {
     "entity-ok": ("entities", 0, None),
-    "entity-mention-not-in-text": ("entities", 1, "mention 'A. Perez' is not in the article"),
+    "entity-name-not-in-text": ("entities", 1, "name 'Carlos Ruiz' is not in the article"),
     "figure-ok": ("figures", 0, None),
     "figure-value-not-in-evidence": ("figures", 1, "value '2026' is not inside its evidence"),
     "quote-ok": ("quotes", 0, None),
@@ -182,6 +182,11 @@ def test_narrative_after_a_closing_mark_is_not_a_quote(article: str, text: str) 
     quote = ground(draft, article).quotes[0]
     assert quote.check.spans  # the words are in the article ...
     assert not quote.check.verified  # ... but not inside quotation marks
+
+
+def test_an_entity_lists_the_spellings_the_article_uses() -> None:
+    assert GROUNDED.entities[0].mentions == ["Ana P\u00e9rez", "P\u00e9rez"]
+    assert GROUNDED.entities[1].mentions == []
 
 
 def test_figure_value_with_edge_punctuation_is_inside_its_evidence() -> None:

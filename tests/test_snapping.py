@@ -10,11 +10,10 @@ from summarise.schema import (
     CheckedDraft,
     EntityDraft,
     FigureDraft,
-    QuoteDraft,
-    RecordDraft,
+    QuotedDraft,
     StanceDraft,
 )
-from summarise.snapping import nearest, quotations
+from summarise.snapping import nearest
 
 ARTICLE = (
     "The city council voted 7 to 2 on Monday to build a new library in the old market hall.\n"
@@ -26,16 +25,15 @@ ARTICLE = (
 
 
 def _draft(
-    quote: str = "It is for every child in this city",
     evidence: str = "said the 4 million euro cost was too high",
     figure_value: str = "4 million euro",
     figure_evidence: str = "the 4 million euro cost",
-) -> RecordDraft:
-    return RecordDraft(
+) -> QuotedDraft:
+    return QuotedDraft(
         headline="Council backs library",
         summary="The council voted for a library.",
-        key_points=["The vote was 7 to 2."],
-        entities=[EntityDraft(name="Ana Ruiz", type="person", role="mayor", mentions=["Ruiz"])],
+        key_points=["The vote was 7 to 2.", "A library is planned.", "Bell objected."],
+        entities=[EntityDraft(name="Ana Ruiz", type="person", role="mayor")],
         figures=[
             FigureDraft(
                 value=figure_value,
@@ -44,62 +42,15 @@ def _draft(
                 evidence=figure_evidence,
             )
         ],
-        quotes=[QuoteDraft(speaker="Ana Ruiz", text=quote)],
         stances=[
             StanceDraft(holder="Tom Bell", target="the library", stance="oppose", evidence=evidence)
         ],
     )
 
 
-def _mended(draft: RecordDraft) -> CheckedDraft:
+def _mended(draft: QuotedDraft) -> CheckedDraft:
     _, grounded = mend(draft, ARTICLE)
     return repair.note(draft, grounded)
-
-
-QUOTES = {
-    # (what the model wrote, text after code repair, verified, re-asked)
-    "verbatim-untouched": (
-        "It is for every child in this city",
-        "It is for every child in this city",
-        True,
-        False,
-    ),
-    "near-miss-becomes-the-quotation": (
-        "It is for all the children in this city",
-        "It is for every child in this city,",
-        True,
-        False,
-    ),
-    "narrative-paraphrase-shown-as-narrative": (
-        "Bell said the 4 million euro cost was far too high",
-        "Councillor Tom Bell, who voted against, said the 4 million euro cost was too high.",
-        False,
-        False,
-    ),
-    "running-past-its-closing-mark-becomes-the-quotation": (
-        '"It is for every child in this city," said Mayor Ana Ruiz',
-        "It is for every child in this city,",
-        True,
-        False,
-    ),
-    "invented-left-for-the-model": (
-        "Books will be free for everyone from May",
-        "Books will be free for everyone from May",
-        False,
-        True,
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    ("wrote", "final", "verified", "reasked"), QUOTES.values(), ids=QUOTES.keys()
-)
-def test_quote_repair(wrote: str, final: str, verified: bool, reasked: bool) -> None:
-    quote = _mended(_draft(quote=wrote)).quotes[0]
-    assert (quote.text, quote.check.verified) == (final, verified)
-    assert quote.check.repaired_from == (None if final == wrote else wrote)
-    targets = [t.item for t in repair.targets(_mended(_draft(quote=wrote)))]
-    assert ("quotes[0]" in targets) == reasked
 
 
 EVIDENCE = {
@@ -174,13 +125,6 @@ def test_a_figure_is_not_placed_inside_a_longer_number() -> None:
     draft = _draft(figure_value="5%", figure_evidence="The goal is 5% of GDP by 2035")
     _, grounded = mend(draft, article)
     assert grounded.figures[0].evidence == "The goal is 5% by 2035."
-
-
-def test_quotations_of_every_mark_style_come_back_as_printed() -> None:
-    article = (
-        '\u201cWe won,\u201d she said. \u00abNon,\u00bb il dit. \u201eJa\u201c, sagte er. "Plain".'
-    )
-    assert quotations(article) == ["We won,", "Non,", "Ja", "Plain"]
 
 
 def test_nearest_respects_the_cutoff_and_keeps_the_first_of_equals() -> None:

@@ -12,6 +12,11 @@ verbatim); everything between them must match.
 Nothing else is forgiven: no case folding, no fuzzy matching. A quote that differs by one word
 is not verbatim, and the tool says so rather than guessing. Offsets are reported in the
 *original* source, so ``source[span.start:span.end]`` is the text as the article prints it.
+
+One thing is found here rather than checked, because the model no longer writes it: an
+entity's spellings (:mod:`summarise.mentions`, which does forgive a misspelt name, since the
+model gives the name spelled correctly and the article may not). They are the article's own
+text, so the spellings printed beside an entity are verbatim by construction.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from summarise.mentions import spellings
 from summarise.normalisation import claim, fold, normalise
 from summarise.numbers import plain_number
 from summarise.schema import (
@@ -30,9 +36,9 @@ from summarise.schema import (
     Figure,
     FigureDraft,
     Quote,
+    QuotedDraft,
     QuoteDraft,
     Record,
-    RecordDraft,
     Span,
     Stance,
     StanceDraft,
@@ -148,9 +154,12 @@ def _check(source: NormalisedSource, texts: Iterable[tuple[str, str]]) -> Check:
 
 
 def check_entity(draft: EntityDraft, source: NormalisedSource) -> Entity:
-    """An entity is grounded when every mention it lists occurs in the source."""
-    check = _check(source, (("mention", m) for m in draft.mentions))
-    return Entity(**draft.model_dump(), check=check)
+    """An entity is grounded when the article spells its name at least once (any spelling)."""
+    mentions = spellings(draft.name, source.original, person=draft.type == "person")
+    spans = [span for m in mentions if (span := source.find(m)) is not None]
+    problems = [] if spans else [f"name {draft.name!r} is not in the article"]
+    check = Check(verified=bool(spans), spans=spans, problems=problems)
+    return Entity(**draft.model_dump(), mentions=mentions, check=check)
 
 
 def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
@@ -230,7 +239,7 @@ def check_stance(draft: StanceDraft, source: NormalisedSource) -> Stance:
     return Stance(**draft.model_dump(), check=check)
 
 
-def ground(draft: RecordDraft, source: str) -> CheckedDraft:
+def ground(draft: QuotedDraft, source: str) -> CheckedDraft:
     """Check every span-bearing item of ``draft`` against ``source``; drop nothing."""
     normalised = NormalisedSource.of(source)
     return CheckedDraft(

@@ -1,6 +1,8 @@
 """From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
-The loop is the product's promise in code. The model drafts; grounding checks every span; code
+The loop is the product's promise in code. The model drafts; code adds the article's quotations
+and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`); grounding checks
+every span; code
 puts the article's own words where the model nearly copied them (:mod:`summarise.snapping`);
 what code cannot place is sent back to the model with what was wrong (``reasks`` times at most);
 whatever still fails stays in the record *flagged*, never dropped and never presented as
@@ -14,12 +16,16 @@ import time
 from typing import Any
 
 from summarise import prompts, repair, snapping
+from summarise.attribution import UNNAMED, attribute
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
 from summarise.grounding import ground
+from summarise.quotations import find_quotations
 from summarise.schema import (
     CheckedDraft,
     Provenance,
+    QuotedDraft,
+    QuoteDraft,
     Record,
     RecordDraft,
     Usage,
@@ -72,7 +78,18 @@ def first_messages(article: str) -> list[dict[str, Any]]:
     ]
 
 
-def mend(draft: RecordDraft, text: str) -> tuple[RecordDraft, CheckedDraft]:
+def with_quotations(draft: RecordDraft, text: str) -> QuotedDraft:
+    """``draft`` with every quotation of the article, each given to the speaker it names."""
+    quotations = find_quotations(text)
+    speakers = attribute(text, quotations, draft.entities)
+    quotes = [
+        QuoteDraft(speaker=speaker or UNNAMED, text=quotation.text)
+        for quotation, speaker in zip(quotations, speakers, strict=True)
+    ]
+    return QuotedDraft(**dict(draft), quotes=quotes)
+
+
+def mend(draft: QuotedDraft, text: str) -> tuple[QuotedDraft, CheckedDraft]:
     """Ground ``draft``, let code replace the near-misses, and ground what results."""
     grounded = ground(draft, text)
     snapped = snapping.snap(draft, grounded, text)
@@ -89,7 +106,8 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
     started = time.perf_counter()
     reply = backend.extract(first_messages(text), max_tokens=budget)
     usage, attempts = reply.usage, 1
-    draft, grounded = mend(reply.draft, text)
+    first = with_quotations(reply.draft, text)
+    draft, grounded = mend(first, text)
     for _ in range(reasks):
         failed = repair.targets(grounded)
         if not failed:
@@ -111,4 +129,4 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         latency_s=round(time.perf_counter() - started, 3),
         attempts=attempts,
     )
-    return Record(**dict(repair.note(reply.draft, grounded)), provenance=provenance)
+    return Record(**dict(repair.note(first, grounded)), provenance=provenance)

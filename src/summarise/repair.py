@@ -1,18 +1,18 @@
 """Targeted repair: ask again only for the spans that failed grounding, not for a whole record.
 
 Re-asking for the whole record costs a second full generation (the dominant cost on a small
-local model) and can break items that were right. A repair names each failed quote or stance
-evidence by its id, shows what the model wrote, and asks for the exact words from the article,
-or null when the article has none. Each fix is checked again like any span; an item whose fix
-still fails, or that the model withdrew, stays in the record, flagged.
+local model) and can break items that were right. A repair names each failed stance evidence
+by its id, shows what the model wrote, and asks for the exact words from the article, or null
+when the article has none. Each fix is checked again like any span; an item whose fix still
+fails, or that the model withdrew, stays in the record, flagged.
 
-It runs after the code repair (:mod:`summarise.snapping`), for what code could not place. Two
-failures are never re-asked, because asking for exact words cannot mend them: a quote whose
-words are already verbatim but stand outside quotation marks (it is narrative, not a quote), and
-a figure. A figure's value the article does not hold has no exact words to give; one it holds
-gets its sentence from code when that sentence is near what the model pointed at, and otherwise
-stays flagged: on the seed articles, re-asks for figure evidence mended none of the three sent,
-each costing a request that re-reads the article.
+It runs after the code repair (:mod:`summarise.snapping`), for what code could not place.
+Quotes are never re-asked: code finds them in the article (:mod:`summarise.quotations`). Nor
+is a figure, because asking for exact words cannot mend it. A figure's value the article does
+not hold has no exact words to give; one it holds gets its sentence from code when that
+sentence is near what the model pointed at, and otherwise stays flagged: on the seed articles,
+re-asks for figure evidence mended none of the three sent, each costing a request that re-reads
+the article.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarise import prompts
-from summarise.schema import Check, CheckedDraft, RecordDraft
+from summarise.schema import Check, CheckedDraft, QuotedDraft
 
 
 class SpanFix(BaseModel):
@@ -31,7 +31,7 @@ class SpanFix(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    item: str = Field(description="The item id exactly as given, e.g. 'quotes[1]'.")
+    item: str = Field(description="The item id exactly as given, e.g. 'stances[1]'.")
     text: str | None = Field(
         description="The exact words from the article, copied character for character; "
         "null if the article has no such words."
@@ -51,19 +51,14 @@ class Target:
     """A failed span the model is asked to fix."""
 
     item: str
-    kind: str  # what the text is: "quote", "evidence"
+    kind: str  # what the text is: "evidence"
     wrote: str
     about: str
 
 
 def targets(grounded: CheckedDraft) -> list[Target]:
-    """The failed spans a re-ask could mend: quotes not in the article, stance evidence."""
+    """The failed spans a re-ask could mend: stance evidence not in the article."""
     found: list[Target] = []
-    for index, quote in enumerate(grounded.quotes):
-        if not quote.check.verified and not quote.check.spans:
-            found.append(
-                Target(f"quotes[{index}]", "quote", quote.text, f"said by {quote.speaker}")
-            )
     for index, stance in enumerate(grounded.stances):
         if not stance.check.verified:
             about = f"shows the stance of {stance.holder} ({stance.stance}) on {stance.target}"
@@ -79,20 +74,18 @@ def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
     ]
 
 
-def apply(draft: RecordDraft, repairs: Repairs, failed: list[Target]) -> RecordDraft:
+def apply(draft: QuotedDraft, repairs: Repairs, failed: list[Target]) -> QuotedDraft:
     """The draft with each fixed text put in place; unknown ids and withdrawals change nothing."""
     wanted = {t.item for t in failed}
-    quotes, stances = list(draft.quotes), list(draft.stances)
+    stances = list(draft.stances)
     for fix in repairs.fixes:
         if fix.item not in wanted or not fix.text:
             continue
         kind, _, rest = fix.item.partition("[")
         index = int(rest.rstrip("]"))
-        if kind == "quotes":
-            quotes[index] = quotes[index].model_copy(update={"text": fix.text})
-        elif kind == "stances":
+        if kind == "stances":
             stances[index] = stances[index].model_copy(update={"evidence": fix.text})
-    return draft.model_copy(update={"quotes": quotes, "stances": stances})
+    return draft.model_copy(update={"stances": stances})
 
 
 def _marked(check: Check, first: str, final: str) -> Check:
@@ -101,16 +94,12 @@ def _marked(check: Check, first: str, final: str) -> Check:
     return check.model_copy(update={"repaired_from": first})
 
 
-def note(first: RecordDraft, final: CheckedDraft) -> CheckedDraft:
+def note(first: QuotedDraft, final: CheckedDraft) -> CheckedDraft:
     """``final`` with each repaired span's check naming what the model first wrote.
 
     Repairs replace texts in place and never add, drop or reorder items, so the i-th item of
     ``final`` is the i-th of ``first``.
     """
-    quotes = [
-        q.model_copy(update={"check": _marked(q.check, f.text, q.text)})
-        for f, q in zip(first.quotes, final.quotes, strict=True)
-    ]
     stances = [
         s.model_copy(update={"check": _marked(s.check, f.evidence, s.evidence)})
         for f, s in zip(first.stances, final.stances, strict=True)
@@ -119,4 +108,4 @@ def note(first: RecordDraft, final: CheckedDraft) -> CheckedDraft:
         g.model_copy(update={"check": _marked(g.check, f.evidence, g.evidence)})
         for f, g in zip(first.figures, final.figures, strict=True)
     ]
-    return final.model_copy(update={"quotes": quotes, "stances": stances, "figures": figures})
+    return final.model_copy(update={"stances": stances, "figures": figures})

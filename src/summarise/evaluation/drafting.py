@@ -38,7 +38,8 @@ def draft_gold(record: Record, case_id: str, article: Path, gold_dir: Path) -> G
         headline=record.headline,
         key_points=[GoldKeyPoint(text=point) for point in record.key_points],
         entities=[
-            GoldEntity(name=e.name, type=e.type, surface_forms=list(dict.fromkeys(e.mentions)))
+            # an entity the article never names keeps its name as a form; it is in ``notes``
+            GoldEntity(name=e.name, type=e.type, surface_forms=e.mentions or [e.name])
             for e in record.entities
         ],
         figures=[

@@ -20,9 +20,9 @@ from summarise.schema import (
     EntityDraft,
     FigureDraft,
     Provenance,
+    QuotedDraft,
     QuoteDraft,
     Record,
-    RecordDraft,
     StanceDraft,
     Usage,
 )
@@ -46,14 +46,11 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
     no quotes or no stances, which the model-facing draft forbids; the :class:`Record` it
     becomes has no such minimum and is validated as usual.
     """
-    draft = RecordDraft.model_construct(
+    draft = QuotedDraft.model_construct(
         headline=gold.headline,
         summary=" ".join(point.text for point in gold.key_points),
         key_points=[point.text for point in gold.key_points],
-        entities=[
-            EntityDraft(name=e.name, type=e.type, role="", mentions=list(e.surface_forms))
-            for e in gold.entities
-        ],
+        entities=[EntityDraft(name=e.name, type=e.type, role="") for e in gold.entities],
         figures=[
             FigureDraft(
                 value=f.value,
@@ -80,10 +77,17 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
         attempts=1,
     )
     checked = ground(draft, source)
-    # Code reads a figure's number from its value; the perfect record states gold's own number
-    # (gold may write 0.333 for "one third"), as a system agreeing with gold would.
+    # Code reads a figure's number from its value and an entity's spellings from the article;
+    # the perfect record states gold's own (gold may write 0.333 for "one third", and list "The
+    # Netherlands" where code finds "Netherlands"), as a system agreeing with gold would.
     figures = [
         figure.model_copy(update={"number": gold_figure.number})
         for figure, gold_figure in zip(checked.figures, gold.figures, strict=True)
     ]
-    return Record.model_validate({**dict(checked), "figures": figures, "provenance": provenance})
+    entities = [
+        entity.model_copy(update={"mentions": list(gold_entity.surface_forms)})
+        for entity, gold_entity in zip(checked.entities, gold.entities, strict=True)
+    ]
+    return Record.model_validate(
+        {**dict(checked), "entities": entities, "figures": figures, "provenance": provenance}
+    )

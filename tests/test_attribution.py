@@ -1,0 +1,83 @@
+"""Speakers read from the article's attribution: the common news patterns, hand-made."""
+
+from __future__ import annotations
+
+from summarise.attribution import attribute
+from summarise.quotations import find_quotations
+from summarise.schema import EntityDraft
+
+
+def _person(name: str) -> EntityDraft:
+    return EntityDraft(name=name, type="person", role="")
+
+
+def _speakers(source: str, *entities: EntityDraft) -> list[str | None]:
+    return attribute(source, find_quotations(source), entities)
+
+
+def test_name_before_or_after_the_verb_following_the_quotation() -> None:
+    source = (
+        "\u201cBeing friendly doesn\u2019t make you friends,\u201d Gates said.\n"
+        "\u201cWe weren\u2019t friends,\u201d said Rice.\n"
+        "\u201cIt is credible,\u201d writes Michael Oppenheimer, a scientist."
+    )
+    gates, rice = _person("Robert Gates"), _person("Condoleezza Rice")
+    assert _speakers(source, gates, rice) == [
+        "Robert Gates",
+        "Condoleezza Rice",
+        "Michael Oppenheimer",  # not in the record: the article's own spelling
+    ]
+
+
+def test_the_person_at_the_verb_wins_over_an_organisation_beside_it() -> None:
+    source = "'We are really close' says NATO chief Rutte"
+    nato = EntityDraft(name="NATO", type="organisation", role="")
+    assert _speakers(source, nato, _person("Mark Rutte")) == ["Mark Rutte"]
+
+
+def test_name_before_the_quotation_in_its_sentence() -> None:
+    source = (
+        "Mann calls Hansen\u2019s arguments \u201cmisguided policy advocacy.\u201d\n"
+        "Defence Minister Margarita Robles said it was \u201cenough\u201d for Spain."
+    )
+    entities = (_person("James Hansen"), _person("Michael Mann"))
+    assert _speakers(source, *entities) == ["Michael Mann", "Margarita Robles"]
+
+
+def test_a_misspelled_surname_is_the_record_entity() -> None:
+    source = "\u201cWe are here to continue the work,\u201d Heggsth said."
+    assert _speakers(source, _person("Pete Hegseth")) == ["Pete Hegseth"]
+
+
+def test_a_surname_alone_takes_the_articles_full_name() -> None:
+    source = "Michael Mann disagrees.\n\u201cI come away with other conclusions,\u201d Mann writes."
+    assert _speakers(source) == ["Michael Mann"]
+
+
+def test_a_pronoun_is_the_person_named_last() -> None:
+    source = (
+        "\u201cWe have to go faster,\u201d Rutte told reporters.\n"
+        "He added: \u201cA new programme will be at the heart of the summit.\u201d\n"
+        "\u201cWe are close,\u201d he said, and added that he has \u201ctotal confidence\u201d."
+    )
+    rutte = _person("Mark Rutte")
+    assert _speakers(source, rutte) == ["Mark Rutte"] * 4
+
+
+def test_a_quotation_continues_the_speaker_of_the_one_before_in_its_paragraph() -> None:
+    source = (
+        "\u201cHumanity made a bargain,\u201d Hansen said in a webinar. "
+        "\u201cNow our first payment is due.\u201d\n"
+        "\u201cThe authors are wrong,\u201d Mann writes. \u201cThis is a fallacy.\u201d"
+    )
+    entities = (_person("James Hansen"), _person("Michael Mann"))
+    assert _speakers(source, *entities) == [
+        "James Hansen",
+        "James Hansen",
+        "Michael Mann",
+        "Michael Mann",
+    ]
+
+
+def test_nobody_named_is_none() -> None:
+    assert _speakers("The law calls the hunt \u201ccruel\u201d.") == [None]
