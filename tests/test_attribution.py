@@ -81,3 +81,33 @@ def test_a_quotation_continues_the_speaker_of_the_one_before_in_its_paragraph() 
 
 def test_nobody_named_is_none() -> None:
     assert _speakers("The law calls the hunt \u201ccruel\u201d.") == [None]
+
+
+def test_an_abbreviated_title_does_not_end_the_attribution() -> None:
+    source = "\u201cWe are friends,\u201d said Mr. Gates."
+    assert _speakers(source, _person("Robert Gates")) == ["Robert Gates"]
+
+
+def test_a_pronoun_is_never_an_organisation_named_at_a_verb() -> None:
+    source = (
+        "Mark Rutte spoke first.\n"
+        "\u201cWe agree,\u201d NATO said.\n"
+        "\u201cWe are close,\u201d he added."
+    )
+    nato = EntityDraft(name="NATO", type="organisation", role="")
+    assert _speakers(source, nato, _person("Mark Rutte")) == ["NATO", "Mark Rutte"]
+
+
+def test_a_name_with_an_accented_capital_is_a_name() -> None:
+    source = "\u201cWir sind bereit,\u201d said \u00d6zdemir."
+    assert _speakers(source, _person("Cem \u00d6zdemir")) == ["Cem \u00d6zdemir"]
+
+
+def test_an_entity_with_a_blank_name_is_ignored() -> None:
+    blank = EntityDraft(name=" ", type="person", role="")
+    assert _speakers("\u201cHello,\u201d Gates said.", blank) == ["Gates"]
+
+
+def test_a_sentence_opener_is_not_a_first_name() -> None:
+    source = "But Gates arrived late.\n\u201cWe talked,\u201d Gates said."
+    assert _speakers(source) == ["Gates"]

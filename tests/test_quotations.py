@@ -32,7 +32,7 @@ def test_spans_point_at_the_article_text() -> None:
         "Intro line.\n\u201cWe have to go further, we have to go faster,\u201d Rut told reporters."
     )
     (quotation,) = find_quotations(source)
-    assert source[quotation.start : quotation.end] == quotation.text
+    assert (quotation.start, quotation.end) == (13, 56)
     assert quotation.text == "We have to go further, we have to go faster"
 
 
@@ -63,3 +63,36 @@ def test_a_quotation_repeated_word_for_word_is_listed_once() -> None:
     quotations = find_quotations(source)
     assert [q.text for q in quotations] == ["We are really close"]
     assert quotations[0].start == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('\u201cWe are ready," Gates said.', ["We are ready"]),
+        ('"We are ready,\u201d Gates said.', ["We are ready"]),
+        ('He said:\u00a0"Now."', ["Now."]),
+    ],
+    ids=["curly-then-straight", "straight-then-curly", "after-a-non-breaking-space"],
+)
+def test_mixed_marks_close_their_quotation(source: str, expected: list[str]) -> None:
+    assert _texts(source) == expected
+
+
+@pytest.mark.parametrize("said", ["Thank you", "Lock her up", "Good job"])
+def test_a_short_capitalised_quotation_is_not_a_title(said: str) -> None:
+    assert _texts(f"The crowd shouted \u201c{said}\u201d at him.") == [said]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [("", []), ("\u201c\u201d \"\" ''", []), ("\u201c", []), ("x \u201cunclosed", ["unclosed"])],
+    ids=["empty", "marks-only", "a-lone-mark", "unclosed"],
+)
+def test_degenerate_marks(source: str, expected: list[str]) -> None:
+    assert _texts(source) == expected
+
+
+def test_many_single_marks_on_one_line_do_not_rescan_it() -> None:
+    # each "'a" could open a quotation and none closes; a rescan per mark was quadratic
+    # (minutes at 100 KB). The answer is none.
+    assert _texts("'a " * 30000) == []

@@ -72,7 +72,6 @@ def test_pipeline_repairs_invented_evidence_with_one_small_request(server: Serve
     repair_request = server.requests[1]["messages"][1]["content"]
     assert "stances[0] (evidence; shows the stance of council" in repair_request
     assert f"given as: {INVENTED}" in repair_request
-    assert "quotes" not in repair_request  # code found the quote: nothing to re-ask
 
 
 @loopback

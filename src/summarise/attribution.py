@@ -21,15 +21,20 @@ the record then says :data:`UNNAMED`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
 from summarise.mentions import spellings
 from summarise.quotations import Quotation
 from summarise.schema import EntityDraft
+from summarise.sentences import ends_sentence
+
+__all__ = ["UNNAMED", "attribute"]
 
 UNNAMED = "(not named)"
 """The speaker of a quotation whose article names nobody near it, nor any person before it."""
@@ -42,8 +47,7 @@ _SPEECH_VERB = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
-_NAME_WORD = re.compile(r"[A-Z][\w'\u2019.-]*$")
-_NAME_PAIR = re.compile(r"\b([A-Z][\w\u2019'-]+) ([A-Z][\w\u2019'-]+)\b")
+_WORD = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _TITLES = frozenset(
     [
         "President",
@@ -107,6 +111,7 @@ _NOT_NAMES = frozenset(
         "Earlier",
     ]
 )
+"""Capitalised words that start sentences, not names: "But Gates said" is Gates."""
 _SURNAME_SIMILARITY = 75.0
 _WORDS_AFTER_VERB = 4
 _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
@@ -120,25 +125,70 @@ class _Mention:
     speaker: str
 
 
+@dataclass
+class _Article:
+    """The article, read once for every quotation: its sentence ends and its capitalised pairs.
+
+    Looked up by bisection, so a long article with many quotations costs its length once, not
+    once per quotation.
+    """
+
+    source: str
+    ends: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each cut
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # "Michael Mann", in order
+
+    @classmethod
+    def of(cls, source: str) -> _Article:
+        ends = [
+            (m.start(), m.end())
+            for m in _SENTENCE_END.finditer(source)
+            if ends_sentence(source, m.end())  # not "Mr." nor "U.S."
+        ]
+        words = list(_WORD.finditer(source))
+        pairs = [
+            (first.group(), last.group())
+            for first, last in pairwise(words)
+            if source[first.end() : last.start()] == " "
+            and _is_name(first.group())
+            and _is_name(last.group())
+            and first.group() not in _TITLES | _NOT_NAMES
+        ]
+        return cls(source, ends, pairs)
+
+    def sentence_end_after(self, offset: int) -> int:
+        """Where the sentence that holds ``offset`` ends (before its full stop)."""
+        at = bisect.bisect_left(self.ends, (offset, offset))
+        return self.ends[at][0] if at < len(self.ends) else len(self.source)
+
+    def sentence_start_before(self, offset: int) -> int:
+        """Where the sentence that holds ``offset`` starts (after the previous full stop)."""
+        at = bisect.bisect_right(self.ends, (offset, offset)) - 1
+        while at >= 0 and self.ends[at][1] > offset:
+            at -= 1
+        return self.ends[at][1] if at >= 0 else 0
+
+
 def attribute(
     source: str, quotations: Sequence[Quotation], entities: Sequence[EntityDraft]
 ) -> list[str | None]:
     """The speaker of each of ``quotations`` (in reading order), by the rules above."""
-    forms = {
-        e.name: {e.name, *spellings(e.name, source, person=e.type == "person")} for e in entities
-    }
-    people = _person_mentions(source, quotations, entities, forms)
+    article = _Article.of(source)
+    known = [e for e in entities if e.name.strip()]
+    forms = {e.name: {e.name, *spellings(e.name, source, person=e.type == "person")} for e in known}
+    people = _person_mentions(source, quotations, known, forms)
     speakers: list[str | None] = []
     for index, quotation in enumerate(quotations):
         previous = quotations[index - 1] if index else None
-        named = _after(source, quotation) or _before(source, quotation, previous)
+        named = _after(article, quotation) or _before(article, quotation, previous)
         speaker: str | None = None
         if named is not None:
             at, words = named
-            speaker = _canonical(words, source, entities, forms) if words else _last(people, at)
-            if words and speaker:
-                people.append(_Mention(at, speaker))
-                people.sort(key=lambda m: m.start)
+            if not words:  # a pronoun
+                speaker = _last(people, at)
+            else:
+                speaker, person = _canonical(words, article, known, forms)
+                if person:  # a later "he said" may stand for this speaker, not for NATO
+                    bisect.insort(people, _Mention(at, speaker), key=lambda m: m.start)
         elif previous is not None and "\n" not in source[previous.end : quotation.start]:
             speaker = speakers[-1]
         if speaker is None:
@@ -147,7 +197,7 @@ def attribute(
     return speakers
 
 
-def _after(source: str, quotation: Quotation) -> tuple[int, str] | None:
+def _after(article: _Article, quotation: Quotation) -> tuple[int, str] | None:
     """Rule 1: the clause from the closing mark to the sentence's end.
 
     Not when the quotation ends its own sentence with a full stop ("...in the region."): what
@@ -155,23 +205,28 @@ def _after(source: str, quotation: Quotation) -> tuple[int, str] | None:
     """
     if quotation.text.endswith("."):
         return None
-    start = quotation.end
+    source, start = article.source, quotation.end
     while start < len(source) and source[start] in _MARKS + ", ":
         start += 1
-    end_match = _SENTENCE_END.search(source, start)
-    return _at_verb(source, start, end_match.start() if end_match else len(source))
+    return _at_verb(source, start, article.sentence_end_after(start))
 
 
 def _before(
-    source: str, quotation: Quotation, previous: Quotation | None
+    article: _Article, quotation: Quotation, previous: Quotation | None
 ) -> tuple[int, str] | None:
     """Rule 2: the clause from the sentence's start (or the quotation before) to the opening."""
-    end = quotation.start
+    source, end = article.source, quotation.start
     while end > 0 and source[end - 1] in _MARKS:
         end -= 1
-    starts = [m.end() for m in _SENTENCE_END.finditer(source, 0, end)]
-    start = max([0, *starts, previous.end if previous and previous.end <= end else 0])
+    start = article.sentence_start_before(end)
+    if previous is not None and start < previous.end <= end:
+        start = previous.end
     return _at_verb(source, start, end)
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word in any alphabet ("Gates", "Özdemir", "Δένδιας")."""
+    return word[:1].isalpha() and word[:1].isupper()
 
 
 def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
@@ -187,7 +242,7 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     words = source[start : verb.start()].split()
     run: list[str] = []
     for word in reversed(words):
-        if not _NAME_WORD.match(word) or word.endswith(("'s", "\u2019s", ",")):
+        if not _is_name(word) or word.endswith(("'s", "\u2019s", ",")):
             break
         run.insert(0, word)
     while run and run[0] in _NOT_NAMES:  # "He added", "But Gates said"
@@ -197,7 +252,7 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     after = re.split(r"[,;:]", source[verb.end() : end], maxsplit=1)[0].split()
     tail: list[str] = []
     for word in after[:_WORDS_AFTER_VERB]:
-        tail = [*tail, word] if _NAME_WORD.match(word) else []
+        tail = [*tail, word] if _is_name(word) and word not in _NOT_NAMES else []
     if tail:
         return verb.end(), " ".join(tail)
     nearby = source[max(start, verb.start() - 8) : min(end, verb.end() + 8)]
@@ -205,26 +260,28 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
 
 
 def _canonical(
-    words: str, source: str, entities: Sequence[EntityDraft], forms: Mapping[str, set[str]]
-) -> str:
-    """The record's entity for the name at the verb, else the article's fullest form of it.
+    words: str, article: _Article, entities: Sequence[EntityDraft], forms: Mapping[str, set[str]]
+) -> tuple[str, bool]:
+    """(name, whether a person) for the name at the verb.
 
-    The name ends the run of capitalised words ("Defence Minister Margarita Robles"), so it is
-    matched at the run's end: a person by surname, anything else by a spelling that ends the
-    run ("its ambassador to NATO"). A title earlier in the run names nobody.
+    The record's entity for it, else the article's fullest form of it, else the name as
+    written. The name ends the run of capitalised words ("Defence Minister Margarita Robles"),
+    so it is matched at the run's end: a person by surname, anything else by a spelling that
+    ends the run ("its ambassador to NATO"). A title earlier in the run names nobody.
     """
     surname = words.split()[-1]
     for entity in entities:
         if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
-            return entity.name
+            return entity.name, True
     for entity in entities:
         if any(words == f or words.endswith(" " + f) for f in forms[entity.name]):
-            return entity.name
-    for first, last in _NAME_PAIR.findall(source):
-        if first not in _TITLES and _same_surname(surname, last):
-            return f"{first} {last}"
+            return entity.name, entity.type == "person"
+    for first, last in article.pairs:
+        if _same_surname(surname, last):
+            return f"{first} {last}", True
     kept = [w for w in words.split() if w not in _TITLES]
-    return " ".join(kept[-2:]) if kept else words
+    name = " ".join(kept[-2:]) if kept else words
+    return name, len(kept) >= 2  # "Hashem Ahelbarra" may be "he" later; "NATO" may not
 
 
 def _same_surname(written: str, known: str) -> bool:
@@ -232,8 +289,8 @@ def _same_surname(written: str, known: str) -> bool:
 
 
 def _last(people: Sequence[_Mention], offset: int) -> str | None:
-    before = [m for m in people if m.start < offset]
-    return before[-1].speaker if before else None
+    at = bisect.bisect_left(people, offset, key=lambda m: m.start)
+    return people[at - 1].speaker if at else None
 
 
 def _person_mentions(
@@ -243,12 +300,14 @@ def _person_mentions(
     forms: Mapping[str, set[str]],
 ) -> list[_Mention]:
     """Where the article names each person entity, outside the quotations, in order."""
+    spans = [(q.start, q.end) for q in quotations]
     found: list[_Mention] = []
     for entity in entities:
         if entity.type != "person":
             continue
         for form in {*forms[entity.name], entity.name.split()[-1]}:
             for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", source):
-                if not any(q.start <= match.start() < q.end for q in quotations):
+                inside = bisect.bisect_right(spans, (match.start(), len(source))) - 1
+                if inside < 0 or not spans[inside][0] <= match.start() < spans[inside][1]:
                     found.append(_Mention(match.start(), entity.name))
     return sorted(found, key=lambda m: m.start)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from summarise.mentions import spellings
 from summarise.normalisation import claim, fold, normalise
 from summarise.numbers import plain_number
+from summarise.quotations import OPENS_AFTER
 from summarise.schema import (
     Check,
     CheckedDraft,
@@ -183,7 +184,8 @@ def _inside_quotation_marks(original: str, span: Span) -> bool:
 
     Inside when an odd number of double quotation marks precede it on its line (a quote opened
     and not yet closed), or when the mark right before it opens a quote: a curly opening mark,
-    or a straight one that follows a space, a bracket or the start of the line (not the closing
+    or a straight one that follows a space, a bracket, a dash, a colon or the start of the line
+    (:data:`summarise.quotations.OPENS_AFTER`, so code's own quotations pass; not the closing
     mark of an earlier quote, nor an apostrophe as in "players' union").
     """
     line_start = original.rfind("\n", 0, span.start) + 1
@@ -195,7 +197,7 @@ def _inside_quotation_marks(original: str, span: Span) -> bool:
         return False
     if mark in _OPENING_MARKS:
         return True
-    return mark in {'"', "'"} and before[-2:-1] in {"", " ", "(", "[", "\t"}
+    return mark in {'"', "'"} and (before[-2:-1] == "" or before[-2:-1] in OPENS_AFTER)
 
 
 def _runs_past_its_quotation(original: str, span: Span) -> bool:

@@ -18,9 +18,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Each opening mark and the marks that may close it ("„" is closed by "“" in German usage).
-_CLOSERS = {"\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb", "\u2039": "\u203a"}
-_OPENS_AFTER = " \t([{\u2014\u2013-:/"  # what may stand before a straight mark that opens
+__all__ = ["OPENS_AFTER", "Quotation", "find_quotations"]
+
+# Each opening mark and the marks that may close it: "„" is closed by "“" in German usage, and
+# copy that mixes curly and straight marks ("“We are ready," he said) is common enough.
+_CLOSERS = {
+    "\u201c": '\u201d"',
+    "\u201e": '\u201c\u201d"',
+    "\u00ab": "\u00bb",
+    "\u2039": "\u203a",
+}
+_STRAIGHT_CLOSERS = '"\u201d'
+OPENS_AFTER = " \t\u00a0([{\u2014\u2013-:/"
+"""What may stand before a straight quotation mark that opens a quotation (not an apostrophe,
+not the closing mark of the quotation before); :mod:`summarise.grounding` uses the same set."""
 _SINGLE_MARKS = "'\u2018\u2019"
 _TITLE_MAX_WORDS = 6
 _WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -68,7 +79,9 @@ def _marked_spans(line: str) -> Iterator[tuple[int, int]]:
     while index < len(line):
         mark = line[index]
         closers = _CLOSERS.get(mark) or (
-            '"' if mark == '"' and (index == 0 or line[index - 1] in _OPENS_AFTER) else None
+            _STRAIGHT_CLOSERS
+            if mark == '"' and (index == 0 or line[index - 1] in OPENS_AFTER)
+            else None
         )
         if closers:
             close = _next_of(line, closers, index + 1)
@@ -94,7 +107,7 @@ def _next_of(line: str, marks: str, start: int) -> int:
 def _opens_single(line: str, index: int) -> bool:
     before = line[index - 1] if index else " "
     after = line[index + 1] if index + 1 < len(line) else ""
-    return line[index] != "\u2019" and before in _OPENS_AFTER and after.isalnum()
+    return line[index] != "\u2019" and before in OPENS_AFTER and after.isalnum()
 
 
 def _single_close(line: str, start: int) -> int | None:
@@ -102,6 +115,8 @@ def _single_close(line: str, start: int) -> int | None:
     for index in range(start, len(line)):
         if line[index] == '"' or line[index] in _CLOSERS:
             return None  # a double mark first: this single one was an apostrophe
+        if line[index] in _SINGLE_MARKS and _opens_single(line, index):
+            return None  # another opening first: this one was an apostrophe (and no rescans)
         following = line[index + 1] if index + 1 < len(line) else " "
         if line[index] in _SINGLE_MARKS and line[index - 1] != " " and not following.isalnum():
             return index
@@ -119,9 +134,13 @@ def _trimmed(source: str, start: int, end: int) -> Quotation | None:
 
 
 def _is_title(text: str) -> bool:
-    """A few words, every long one capitalised: "Meet the Press", not "We are really close"."""
+    """A few words, every long one capitalised: "Meet the Press", not "We are really close".
+
+    The first word is capitalised in any sentence, so it proves nothing: a title needs a long
+    capitalised word after it ("Thank you" and "Lock her up" are quotations).
+    """
     words = _WORD.findall(text.rstrip(".!?"))
     if not 2 <= len(words) <= _TITLE_MAX_WORDS or "," in text:
         return False
-    long_words = [word for word in words if len(word) > 3]
+    long_words = [word for word in words[1:] if len(word) > 3]
     return bool(long_words) and all(word[0].isupper() for word in long_words)

@@ -168,8 +168,13 @@ class Figure(FigureDraft):
 
 
 class Quote(QuoteDraft):
-    """A quote with the check that its text is verbatim in the source."""
+    """A quotation found in the article by code, its speaker, and the check of its text."""
 
+    speaker: str = Field(
+        description="Who the article says spoke: the record's entity, else the name as the "
+        "article gives it; '(not named)' when it names nobody."
+    )
+    text: str = Field(description="The words inside the quotation marks, as printed.")
     check: Check
 
 

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Self
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?(?=\s)|\n")
+_ABBREVIATION_REACH = 24
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Prof|No)\.$")
 
 
@@ -33,10 +34,19 @@ class Sentences:
         missed cut only lengthens evidence, a wrong one shortens it, and both stay verbatim.
         """
         ends = (m.end() for m in _SENTENCE_END.finditer(text))
-        cuts = [0, *(e for e in ends if not _ABBREVIATION.search(text, 0, e)), len(text)]
+        cuts = [0, *(e for e in ends if ends_sentence(text, e)), len(text)]
         spans = tuple((a, b) for a, b in pairwise(cuts) if text[a:b].strip())
         return cls(text, spans)
 
     def __iter__(self) -> Iterator[str]:
         """Each sentence as the article prints it, without surrounding space."""
         return (self.text[start:end].strip() for start, end in self.spans)
+
+
+def ends_sentence(text: str, end: int) -> bool:
+    """Whether a full stop just before ``end`` ends a sentence: not the one of "U.S." or "Mr.".
+
+    Only the last few characters are searched, so testing every full stop of a long article
+    costs its length once.
+    """
+    return not _ABBREVIATION.search(text, max(0, end - _ABBREVIATION_REACH), end)
