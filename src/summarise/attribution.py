@@ -30,7 +30,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from summarise.mentions import spellings
-from summarise.quotations import Quotation
+from summarise.quotations import WORD, Quotation
 from summarise.schema import EntityDraft
 from summarise.sentences import ends_sentence
 
@@ -47,7 +47,6 @@ _SPEECH_VERB = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
-_WORD = re.compile(r"[^\W\d_][\w\u2019'-]*")
 _TITLES = frozenset(
     [
         "President",
@@ -144,7 +143,7 @@ class _Article:
             for m in _SENTENCE_END.finditer(source)
             if ends_sentence(source, m.end())  # not "Mr." nor "U.S."
         ]
-        words = list(_WORD.finditer(source))
+        words = list(WORD.finditer(source))
         pairs = [
             (first.group(), last.group())
             for first, last in pairwise(words)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["OPENS_AFTER", "Quotation", "find_quotations"]
+__all__ = ["OPENS_AFTER", "WORD", "Quotation", "find_quotations"]
 
 # Each opening mark and the marks that may close it: "„" is closed by "“" in German usage, and
 # copy that mixes curly and straight marks ("“We are ready," he said) is common enough.
@@ -34,7 +34,9 @@ OPENS_AFTER = " \t\u00a0([{\u2014\u2013-:/"
 not the closing mark of the quotation before); :mod:`summarise.grounding` uses the same set."""
 _SINGLE_MARKS = "'\u2018\u2019"
 _TITLE_MAX_WORDS = 6
-_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+"""A word in any alphabet, apostrophes and hyphens inside it ("doesn't", "Secretary-General");
+:mod:`summarise.attribution` reads names with the same pattern."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def _trimmed(source: str, start: int, end: int) -> Quotation | None:
     while end > start and (source[end - 1].isspace() or source[end - 1] == ","):
         end -= 1
     text = source[start:end]
-    return Quotation(start, end, text) if _WORD.search(text) else None
+    return Quotation(start, end, text) if WORD.search(text) else None
 
 
 def _is_title(text: str) -> bool:
@@ -139,7 +141,7 @@ def _is_title(text: str) -> bool:
     The first word is capitalised in any sentence, so it proves nothing: a title needs a long
     capitalised word after it ("Thank you" and "Lock her up" are quotations).
     """
-    words = _WORD.findall(text.rstrip(".!?"))
+    words = WORD.findall(text.rstrip(".!?"))
     if not 2 <= len(words) <= _TITLE_MAX_WORDS or "," in text:
         return False
     long_words = [word for word in words[1:] if len(word) > 3]
