@@ -1,7 +1,8 @@
 """From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
 The loop is the product's promise in code. The model drafts; code adds the article's
-quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`);
+quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`) and
+each figure's sentence (:mod:`summarise.figure_evidence`);
 grounding checks every span; code puts the article's own words where the model nearly copied
 them (:mod:`summarise.snapping`); what code cannot place is sent back to the model with what was
 wrong (``reasks`` times at most); whatever still fails stays in the record *flagged*, never
@@ -19,12 +20,13 @@ from summarise import prompts, repair, snapping
 from summarise.attribution import UNNAMED, attribute
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
+from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.quotations import find_quotations
 from summarise.schema import (
     CheckedDraft,
+    FilledDraft,
     Provenance,
-    QuotedDraft,
     QuoteDraft,
     Record,
     RecordDraft,
@@ -78,18 +80,19 @@ def first_messages(article: str) -> list[dict[str, Any]]:
     ]
 
 
-def with_quotations(draft: RecordDraft, text: str) -> QuotedDraft:
-    """``draft`` with every quotation of the article, each given to the speaker it names."""
+def filled(draft: RecordDraft, text: str) -> FilledDraft:
+    """``draft`` with the article's quotations and speakers, and each figure's sentence."""
     quotations = find_quotations(text)
     speakers = attribute(text, quotations, draft.entities)
     quotes = [
         QuoteDraft(speaker=speaker or UNNAMED, text=quotation.text)
         for quotation, speaker in zip(quotations, speakers, strict=True)
     ]
-    return QuotedDraft(**dict(draft), quotes=quotes)
+    figures = place_all(draft.figures, text)
+    return FilledDraft(**{**dict(draft), "figures": figures}, quotes=quotes)
 
 
-def mend(draft: QuotedDraft, text: str) -> tuple[QuotedDraft, CheckedDraft]:
+def mend(draft: FilledDraft, text: str) -> tuple[FilledDraft, CheckedDraft]:
     """Ground ``draft``, let code replace the near-misses, and ground what results."""
     grounded = ground(draft, text)
     snapped = snapping.snap(draft, grounded, text)
@@ -106,7 +109,7 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
     started = time.perf_counter()
     reply = backend.extract(first_messages(text), max_tokens=budget)
     usage, attempts = reply.usage, 1
-    first = with_quotations(reply.draft, text)
+    first = filled(reply.draft, text)
     draft, grounded = mend(first, text)
     for _ in range(reasks):
         failed = repair.targets(grounded)

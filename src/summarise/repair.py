@@ -7,12 +7,10 @@ when the article has none. Each fix is checked again like any span; an item whos
 fails, or that the model withdrew, stays in the record, flagged.
 
 It runs after the code repair (:mod:`summarise.snapping`), for what code could not place.
-Quotes are never re-asked: code finds them in the article (:mod:`summarise.quotations`). Nor
-is a figure, because asking for exact words cannot mend it. A figure's value the article does
-not hold has no exact words to give; one it holds gets its sentence from code when that
-sentence is near what the model pointed at, and otherwise stays flagged: on the seed articles,
-re-asks for figure evidence mended none of the three sent, each costing a request that re-reads
-the article.
+Quotes and figures are never re-asked: code finds quotes in the article
+(:mod:`summarise.quotations`) and each figure's sentence (:mod:`summarise.figure_evidence`), so
+a figure fails only when the article does not hold its value, and there are no exact words to
+give for it.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarise import prompts
-from summarise.schema import Check, CheckedDraft, QuotedDraft
+from summarise.schema import Check, CheckedDraft, FilledDraft
 
 
 class SpanFix(BaseModel):
@@ -74,7 +72,7 @@ def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
     ]
 
 
-def apply(draft: QuotedDraft, repairs: Repairs, failed: list[Target]) -> QuotedDraft:
+def apply(draft: FilledDraft, repairs: Repairs, failed: list[Target]) -> FilledDraft:
     """The draft with each fixed text put in place; unknown ids and withdrawals change nothing."""
     wanted = {t.item for t in failed}
     stances = list(draft.stances)
@@ -94,7 +92,7 @@ def _marked(check: Check, first: str, final: str) -> Check:
     return check.model_copy(update={"repaired_from": first})
 
 
-def note(first: QuotedDraft, final: CheckedDraft) -> CheckedDraft:
+def note(first: FilledDraft, final: CheckedDraft) -> CheckedDraft:
     """``final`` with each repaired span's check naming what the model first wrote.
 
     Repairs replace texts in place and never add, drop or reorder items, so the i-th item of
@@ -104,8 +102,4 @@ def note(first: QuotedDraft, final: CheckedDraft) -> CheckedDraft:
         s.model_copy(update={"check": _marked(s.check, f.evidence, s.evidence)})
         for f, s in zip(first.stances, final.stances, strict=True)
     ]
-    figures = [
-        g.model_copy(update={"check": _marked(g.check, f.evidence, g.evidence)})
-        for f, g in zip(first.figures, final.figures, strict=True)
-    ]
-    return final.model_copy(update={"stances": stances, "figures": figures})
+    return final.model_copy(update={"stances": stances})
