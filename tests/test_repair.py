@@ -12,7 +12,7 @@ from summarise.backend import Backend, BackendSettings
 from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.pipeline import summarise_text
-from summarise.repair import Repairs, SpanFix, apply, targets
+from summarise.repair import EXCERPT_SENTENCES, Repairs, SpanFix, Target, apply, excerpt, targets
 from summarise.schema import FilledDraft, Record, RecordDraft
 
 ARTICLE = (
@@ -101,3 +101,31 @@ def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: S
     assert record.stances[0].check.verified
     assert [r["tools"][0]["function"]["name"] for r in server.requests] == ["RecordDraft"]
     assert [r["tools"][0]["function"]["name"] for r in repair_server.requests] == ["Repairs"]
+
+
+LONG_ARTICLE = (
+    "The council met on Monday. Roads were discussed first. The budget came next. "
+    "Councillor Tom Bell said the library would cost too much. Parking fees stay the same. "
+    "Mayor Ana Ruiz said every child needs a library. The meeting ended at nine."
+)
+
+
+def test_a_repair_shows_the_sentences_nearest_to_what_was_written_not_the_article() -> None:
+    failed = [Target("stances[0]", "Bell says the library costs too much", "shows Bell's stance")]
+    lines = excerpt(LONG_ARTICLE, failed).splitlines()
+    assert len(lines) == EXCERPT_SENTENCES
+    assert "Councillor Tom Bell said the library would cost too much." in lines
+    assert "Mayor Ana Ruiz said every child needs a library." not in lines
+    assert all(line in LONG_ARTICLE for line in lines)
+
+
+def test_excerpts_of_several_items_are_merged_in_article_order() -> None:
+    failed = [
+        Target("stances[0]", "Ruiz: every child needs a library", "shows Ruiz's stance"),
+        Target("stances[1]", "Bell said the library costs too much", "shows Bell's stance"),
+    ]
+    lines = excerpt(LONG_ARTICLE, failed).splitlines()
+    assert len(lines) == len(set(lines)) <= 2 * EXCERPT_SENTENCES
+    assert lines == sorted(lines, key=LONG_ARTICLE.index)
+    bell = lines.index("Councillor Tom Bell said the library would cost too much.")
+    assert bell < lines.index("Mayor Ana Ruiz said every child needs a library.")

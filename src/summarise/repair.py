@@ -2,8 +2,9 @@
 
 Re-asking for the whole record costs a second full generation (the dominant cost on a small
 local model) and can break items that were right. A repair names each failed stance evidence
-by its id, shows what the model wrote, and asks for the exact words from the article, or null
-when the article has none. Each fix is checked again like any span; an item whose fix still
+by its id, shows what the model wrote and the few article sentences nearest to it (not the
+whole article: :data:`EXCERPT_SENTENCES`), and asks for the exact words, or null when the
+excerpt has none. Each fix is checked again like any span; an item whose fix still
 fails, or that the model withdrew, stays in the record, flagged.
 
 It runs after the code repair (:mod:`summarise.snapping`), for what code could not place.
@@ -19,9 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from summarise import prompts
 from summarise.schema import Check, CheckedDraft, FilledDraft
+from summarise.sentences import Sentences
 
 
 class SpanFix(BaseModel):
@@ -44,12 +48,18 @@ class Repairs(BaseModel):
     fixes: list[SpanFix] = Field(min_length=1, description="One fix per item listed.")
 
 
+EXCERPT_SENTENCES = 3
+"""How many article sentences a repair request shows for each failed item: the ones nearest to
+what the model wrote. A paraphrase is nearest to the sentence it paraphrases, and three leave
+room for a near tie. The whole article was 700-1,000 prompt tokens of every re-ask, about ten
+seconds of reading on the embedded model, to mend one or two short phrases."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """A failed span the model is asked to fix."""
+    """A failed stance evidence the model is asked to fix."""
 
     item: str
-    kind: str  # what the text is: "evidence"
     wrote: str
     about: str
 
@@ -60,15 +70,37 @@ def targets(grounded: CheckedDraft) -> list[Target]:
     for index, stance in enumerate(grounded.stances):
         if not stance.check.verified:
             about = f"shows the stance of {stance.holder} ({stance.stance}) on {stance.target}"
-            found.append(Target(f"stances[{index}]", "evidence", stance.evidence, about))
+            found.append(Target(f"stances[{index}]", stance.evidence, about))
     return found
 
 
+def excerpt(article: str, failed: list[Target]) -> str:
+    """The sentences of ``article`` nearest to each failed item's text, in the article's order.
+
+    :data:`EXCERPT_SENTENCES` per item, by rapidfuzz ``token_set_ratio`` (case and punctuation
+    ignored), one per line.
+    """
+    sentences = list(Sentences.of(article))
+    chosen = {
+        index
+        for target in failed
+        for _, _, index in process.extract(
+            target.wrote,
+            sentences,
+            scorer=fuzz.token_set_ratio,
+            processor=default_process,
+            limit=EXCERPT_SENTENCES,
+        )
+    }
+    return "\n".join(sentences[index] for index in sorted(chosen))
+
+
 def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
-    """The repair conversation: its own short instructions, the article, the failed items."""
+    """The repair conversation: its own short instructions, an excerpt, the failed items."""
+    user = prompts.render("repair.user", excerpt=excerpt(article, failed), items=failed)
     return [
         {"role": "system", "content": prompts.render("repair.system")},
-        {"role": "user", "content": prompts.render("repair.user", article=article, items=failed)},
+        {"role": "user", "content": user},
     ]
 
 
