@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from summarise import prompts, repair, snapping
-from summarise.attribution import UNNAMED, attribute
+from summarise.attribution import UNNAMED, attribute, unlisted_speakers
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
 from summarise.figure_evidence import place_all
@@ -25,6 +25,7 @@ from summarise.grounding import ground
 from summarise.quotations import find_quotations
 from summarise.schema import (
     CheckedDraft,
+    EntityDraft,
     FilledDraft,
     Provenance,
     QuoteDraft,
@@ -80,16 +81,35 @@ def first_messages(article: str) -> list[dict[str, Any]]:
     ]
 
 
+QUOTED_ROLE = "quoted in the article"
+"""The role of a person code adds to the entities because the article quotes them by name."""
+
+
 def filled(draft: RecordDraft, text: str) -> FilledDraft:
-    """``draft`` with the article's quotations and speakers, and each figure's sentence."""
+    """``draft`` with what code finds in the article.
+
+    Its quotations and their speakers; each person it quotes by name whom the model did not
+    list as an entity (the embedded model often stops listing people after the first few:
+    case 005 had Hansen but not the Mann and Oppenheimer it quotes); each figure's sentence.
+    """
     quotations = find_quotations(text)
     speakers = attribute(text, quotations, draft.entities)
     quotes = [
         QuoteDraft(speaker=speaker or UNNAMED, text=quotation.text)
         for quotation, speaker in zip(quotations, speakers, strict=True)
     ]
-    figures = place_all(draft.figures, text)
-    return FilledDraft(**{**dict(draft), "figures": figures}, quotes=quotes)
+    quoted = [
+        EntityDraft(name=name, type="person", role=QUOTED_ROLE)
+        for name in unlisted_speakers(speakers, draft.entities)
+    ]
+    return FilledDraft(
+        **{
+            **dict(draft),
+            "entities": [*draft.entities, *quoted],
+            "figures": place_all(draft.figures, text),
+        },
+        quotes=quotes,
+    )
 
 
 def mend(draft: FilledDraft, text: str) -> tuple[FilledDraft, CheckedDraft]:

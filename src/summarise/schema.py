@@ -132,15 +132,17 @@ class RecordDraft(_Strict):
 
 
 class FilledDraft(RecordDraft):
-    """The model's draft filled in by code: the article's quotations, and figures' evidence.
+    """The model's draft filled in by code: quotations, quoted people, figures' evidence.
 
     Why code: which words stand inside quotation marks is typography, and the small model
     copied them badly (quote F1 0.36-0.41 on the eval, with speakers mixed up between
     samples) while spending about 14% of its answer on them. A figure's evidence is the article
     sentence that holds its value, which code finds exactly; the model's copies of it were
     often paraphrases (flagged, then snapped back by code) and took about 12% of its answer.
+    A person the article quotes by name is an entity whether or not the model listed them.
     """
 
+    entities: list[EntityDraft]  # no cap: code may add people the article quotes
     figures: list[PlacedFigure]
     quotes: list[QuoteDraft] = Field(default_factory=list)
 
