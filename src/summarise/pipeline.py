@@ -36,9 +36,10 @@ from summarise.schema import (
 )
 
 DEFAULT_REASKS = 1
-# Measured on the embedded model (2026-11-26): tool schema, instructions and worked example come
-# to 1,772 prompt tokens; the margin covers the chat template, a re-ask's few hundred and other
-# tokenizers. The answer is budgeted separately.
+# Measured on the embedded model (2026-11-26): tool schema, instructions and chat template come
+# to 1,039 prompt tokens (1,772 when the model still copied quotes and spellings and was shown
+# a worked example); the margin covers a re-ask's few hundred and other tokenizers. The answer
+# is budgeted separately.
 PROMPT_OVERHEAD_TOKENS = 3200
 MIN_ANSWER_TOKENS = 1536
 """The smallest answer budget a record is asked with; below it the article is refused."""
