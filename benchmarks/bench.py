@@ -57,7 +57,7 @@ def _naive_record(draft: Any, text: str, seconds: float) -> Any:
     import hashlib
 
     from summarise.grounding import ground
-    from summarise.schema import Provenance, QuotedDraft, Record, Usage
+    from summarise.schema import FilledDraft, Provenance, Record, Usage
 
     provenance = Provenance(
         model="naive", backend="embedded", prompt_version="naive", schema_version="naive",
@@ -66,17 +66,18 @@ def _naive_record(draft: Any, text: str, seconds: float) -> Any:
     )  # fmt: skip
     # grounded as the pipeline's drafts are: code finds an entity's spellings
     as_drafted = draft.model_dump(exclude={"entities": {"__all__": {"mentions"}}})
-    checked = ground(QuotedDraft.model_validate(as_drafted), text)
+    checked = ground(FilledDraft.model_validate(as_drafted), text)
     return Record(**dict(checked), provenance=provenance)
 
 
 def _naive_schema() -> Any:
     """RecordDraft with what code now finds asked of the model again, where and as it was asked.
 
-    That is an entity's ``mentions`` and the ``quotes``, in the old order (quotes between
-    figures and stances) and wording, and at least one key point (not three), under the name
-    ``RecordDraft``: the tool schema the naive call sent before code took them over (f8d5ce2 to
-    b181c93), byte for byte, so its requests, and its timings, compare with earlier runs.
+    That is an entity's ``mentions``, a figure's ``evidence`` and the ``quotes``, in the old
+    order (quotes between figures and stances) and wording, and at least one key point (not
+    three), under the name ``RecordDraft``: the tool schema the naive call sent before code took
+    them over (f8d5ce2 to b181c93), byte for byte, so its requests, and its timings, compare
+    with earlier runs.
     """
     from pydantic import Field, create_model
 
@@ -91,10 +92,16 @@ def _naive_schema() -> Any:
             "misspellings included, e.g. ['Pete Hegseth', 'Hegseth'].",
         )
 
+    class FigureDraft(schema.FigureDraft):
+        """A number the article reports, with what it measures."""
+
+        evidence: str = Field(description="A few words around it, copied exactly from the article.")
+
+    old_items = {"entities": list[EntityDraft], "figures": list[FigureDraft]}
     fields: dict[str, Any] = {}
     for name, info in schema.RecordDraft.model_fields.items():
-        if name in ("entities", "key_points"):  # the old minimum of one item, old entities
-            annotation = list[EntityDraft] if name == "entities" else info.annotation
+        if name in ("entities", "figures", "key_points"):  # old minimum of one, old items
+            annotation = old_items.get(name, info.annotation)
             old = Field(
                 min_length=1, max_length=schema.MAX_ITEMS[name], description=info.description
             )

@@ -19,7 +19,7 @@ DRAFT: dict[str, Any] = {
     "summary": "The council voted 7 to 2 for a library.",
     "key_points": ["The vote was 7 to 2.", "The council backs a library.", "The mayor spoke."],
     "entities": [{"name": "Ana Ruiz", "type": "person", "role": "mayor"}],
-    "figures": [{"value": "7", "unit": None, "measures": "votes for", "evidence": "7 to 2"}],
+    "figures": [{"value": "7", "unit": None, "measures": "votes for"}],
     "stances": [
         {"holder": "council", "target": "a library", "stance": "support", "evidence": "voted"}
     ],

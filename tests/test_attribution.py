@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarise.attribution import attribute
+from summarise.attribution import attribute, unlisted_speakers
 from summarise.quotations import find_quotations
 from summarise.schema import EntityDraft
 
@@ -111,3 +111,15 @@ def test_an_entity_with_a_blank_name_is_ignored() -> None:
 def test_a_sentence_opener_is_not_a_first_name() -> None:
     source = "But Gates arrived late.\n\u201cWe talked,\u201d Gates said."
     assert _speakers(source) == ["Gates"]
+
+
+def test_people_quoted_by_name_but_not_listed_become_known_once_each() -> None:
+    source = (
+        "\u201cIt is credible,\u201d writes Michael Oppenheimer, a scientist.\n"
+        "\u201cIt is not,\u201d Gates said. \u201cNever,\u201d NATO said.\n"
+        "\u201cStill credible,\u201d said Michael Oppenheimer. \u201cWhat?\u201d asked nobody."
+    )
+    gates = _person("Robert Gates")
+    speakers = _speakers(source, gates)
+    assert unlisted_speakers(speakers, [gates]) == ["Michael Oppenheimer"]  # not NATO, not Gates
+    assert unlisted_speakers([None, "Gates"], []) == []  # nobody named; one word is no person

@@ -144,14 +144,14 @@ def test_eval_run_starts_empty() -> None:
 def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> None:
     from summarise.evaluation.scorers import score_case
     from summarise.grounding import ground
-    from summarise.schema import MAX_ITEMS, FigureDraft, QuotedDraft
+    from summarise.schema import MAX_ITEMS, FilledDraft, PlacedFigure
 
     case = next(c for c in load_cases(EVALS) if c.gold.ignore_text)
     heading = case.gold.ignore_text[0]
     assert heading in case.article  # it is in the raw text...
     perfect = record_from_gold(case.gold, case.article)
-    figure = FigureDraft(value=heading.split()[0], unit=None, measures="x",
-                         evidence=heading)  # fmt: skip
+    figure = PlacedFigure(value=heading.split()[0], unit=None, measures="x",
+                          evidence=heading)  # fmt: skip
     no_checks = {kind: {"__all__": {"check"}} for kind in ("quotes", "stances")}
     not_drafted = {
         "figures": {"__all__": {"check", "number"}},
@@ -161,7 +161,7 @@ def test_an_item_found_only_in_ignored_page_furniture_earns_no_grounding() -> No
     data = perfect.model_dump(exclude={"provenance": True, **not_drafted})
     # gold lists optional items too, more than a model may list (MAX_ITEMS)
     capped = {field: data[field][:cap] for field, cap in MAX_ITEMS.items()}
-    draft = QuotedDraft.model_validate({**data, **capped})
+    draft = FilledDraft.model_validate({**data, **capped})
     draft = draft.model_copy(update={"figures": [*draft.figures, figure]})
     record = Record(**dict(ground(draft, case.article)), provenance=perfect.provenance)
     assert record.figures[-1].check.verified  # ...so the product verifies it,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from summarise.grounding import ground, locate
 from summarise.normalisation import claim, normalise
-from summarise.schema import EntityDraft, FigureDraft, QuotedDraft, QuoteDraft, StanceDraft
+from summarise.schema import EntityDraft, FilledDraft, PlacedFigure, QuoteDraft, StanceDraft
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
 
@@ -77,15 +77,15 @@ def test_locate_missing_text_is_none(needle: str) -> None:
     assert locate(needle, ARTICLE) is None
 
 
-def figure(value: str, evidence: str) -> FigureDraft:
-    return FigureDraft(value=value, unit=None, measures="m", evidence=evidence)
+def figure(value: str, evidence: str) -> PlacedFigure:
+    return PlacedFigure(value=value, unit=None, measures="m", evidence=evidence)
 
 
 def stance(evidence: str) -> StanceDraft:
     return StanceDraft(holder="Critics", target="the plan", stance="oppose", evidence=evidence)
 
 
-DRAFT = QuotedDraft(
+DRAFT = FilledDraft(
     headline="Bridge to be rebuilt",
     summary="The council approved money to rebuild a bridge.",
     key_points=["Budget approved", "Work starts in spring", "The bridge stays open"],

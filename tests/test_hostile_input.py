@@ -55,10 +55,7 @@ def test_an_article_longer_than_the_context_is_refused_not_truncated(server: Ser
 @loopback
 def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> None:
     draft: dict[str, Any] = json.loads(json.dumps(DRAFT))
-    draft["figures"] = [
-        {"value": "3,5%", "unit": "% ΑΕΠ", "measures": "δαπάνες",
-         "evidence": "αυξήσει τις αμυντικές δαπάνες στο 3,5% του ΑΕΠ"}
-    ]  # fmt: skip
+    draft["figures"] = [{"value": "3,5%", "unit": "% ΑΕΠ", "measures": "δαπάνες"}]
     draft["entities"] = [{"name": "Νίκος Δένδιας", "type": "person", "role": "υπουργός"}]
     server.script = [Answer(body=completion(draft))]
     record = summarise_text(GREEK, _backend(server), reasks=0)
@@ -69,6 +66,7 @@ def test_non_english_article_is_grounded_in_its_own_script(server: Server) -> No
     assert record.figures[0].check.verified and record.entities[0].check.verified
     assert record.entities[0].mentions[0] == "Νίκος Δένδιας"
     assert record.figures[0].number == 3.5  # a decimal comma, as Greek writes it
+    assert record.figures[0].evidence == GREEK.split(". ")[0] + "."  # its sentence, found
     span = record.quotes[0].check.spans[0]
     assert GREEK[span.start : span.end] == "Η ασφάλεια δεν έχει τιμή"
 

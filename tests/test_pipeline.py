@@ -7,10 +7,18 @@ from pathlib import Path
 import pytest
 
 from summarise.backend import Backend
+from summarise.grounding import ground
 from summarise.normalisation import claim, normalise
-from summarise.pipeline import summarise_text
+from summarise.pipeline import QUOTED_ROLE, filled, summarise_text
 from summarise.prompts import prompt_version
-from summarise.schema import Record, schema_hash
+from summarise.schema import (
+    EntityDraft,
+    FigureDraft,
+    Record,
+    RecordDraft,
+    StanceDraft,
+    schema_hash,
+)
 
 ARTICLES = Path(__file__).parents[1] / "evals" / "articles"
 SEED_002 = ARTICLES / "002_8641c2db8d8d2e9f.txt"
@@ -62,3 +70,26 @@ def test_hostile_article_stays_about_the_article(model_backend: Backend) -> None
         if "stolen" in quote.text.lower():
             assert not quote.check.verified, "an injected quote must fail grounding"
     assert any("library" in point.lower() for point in [record.headline, *record.key_points])
+
+
+def test_code_fills_quotes_quoted_people_and_figure_sentences_into_the_draft() -> None:
+    draft = RecordDraft(
+        headline="Library approved",
+        summary="Brookfield will build a library.",
+        key_points=["A library is approved.", "It costs 4.2 million dollars.", "Baker opposed."],
+        entities=[EntityDraft(name="Brookfield", type="place", role="town")],
+        figures=[FigureDraft(value="4.2 million dollars", unit="dollars", measures="cost")],
+        stances=[StanceDraft(holder="Tom Baker", target="library", stance="oppose", evidence="x")],
+    )
+    record = filled(draft, HOSTILE_ARTICLE)
+    assert [(q.speaker, q.text[:12]) for q in record.quotes] == [
+        ("Ana Ruiz", "This library"),
+        ("Tom Baker", "We cannot af"),
+    ]
+    added = record.entities[len(draft.entities) :]
+    assert [(e.name, e.type, e.role) for e in added] == [
+        ("Ana Ruiz", "person", QUOTED_ROLE),
+        ("Tom Baker", "person", QUOTED_ROLE),
+    ]
+    assert record.figures[0].evidence.startswith("The Brookfield town council voted 7 to 2")
+    assert all(e.check.verified for e in ground(record, HOSTILE_ARTICLE).entities)

@@ -122,14 +122,14 @@ def test_shipped_repair_user_lists_each_failed_item() -> None:
     from summarise.repair import Target
 
     items = [
-        Target("quotes[0]", "quote", "We never lose", "said by Ana Ruiz"),
-        Target("figures[1]", "evidence", "about 3 bridges", "contains the number 3 (bridges)"),
+        Target("stances[0]", "We never lose", "shows the stance of Ana Ruiz"),
+        Target("stances[1]", "about 3 bridges", "shows the stance of Tom Bell"),
     ]
-    text = prompts.render("repair.user", article="The {{ mayor }} spoke.", items=items)
+    text = prompts.render("repair.user", excerpt="The {{ mayor }} spoke.", items=items)
     assert "The {{ mayor }} spoke." in text
     lines = text.splitlines()
-    assert "- quotes[0] (quote; said by Ana Ruiz), given as: We never lose" in lines
-    assert any(line.startswith("- figures[1] (evidence; contains the number 3") for line in lines)
+    assert "- stances[0] (evidence; shows the stance of Ana Ruiz), given as: We never lose" in lines
+    assert any(line.startswith("- stances[1] (evidence; shows the stance of Tom") for line in lines)
 
 
 def test_shipped_repair_system_renders() -> None:

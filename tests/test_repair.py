@@ -9,10 +9,11 @@ import pytest
 from fake_model import DRAFT, Answer, Server, completion, running_server
 
 from summarise.backend import Backend, BackendSettings
+from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.pipeline import summarise_text
-from summarise.repair import Repairs, SpanFix, apply, targets
-from summarise.schema import QuotedDraft, Record, RecordDraft
+from summarise.repair import EXCERPT_SENTENCES, Repairs, SpanFix, Target, apply, excerpt, targets
+from summarise.schema import FilledDraft, Record, RecordDraft
 
 ARTICLE = (
     'The council voted 7 to 2 for a library. "It is for every child," said Mayor Ana Ruiz. '
@@ -23,11 +24,17 @@ INVENTED = "Books will be free for all"
 loopback = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 
-def _draft(*evidence: str) -> QuotedDraft:
+def _answer(*evidence: str) -> dict[str, Any]:
+    """The model's answer: the fake model's draft with these stance evidences."""
     data: dict[str, Any] = json.loads(json.dumps(DRAFT))
     stance = data["stances"][0]
     data["stances"] = [{**stance, "evidence": text} for text in evidence]
-    return QuotedDraft.model_validate(data)
+    return data
+
+
+def _draft(*evidence: str) -> FilledDraft:
+    draft = RecordDraft.model_validate(_answer(*evidence))
+    return FilledDraft(**{**dict(draft), "figures": place_all(draft.figures, ARTICLE)})
 
 
 def test_targets_name_only_failed_stance_evidence() -> None:
@@ -54,7 +61,7 @@ def test_apply_puts_fixes_in_place_and_ignores_withdrawals_and_strangers() -> No
 
 def _invent_then_fix(server: Server, fixed: str) -> Record:
     """The model invents stance evidence, then answers the repair request with ``fixed``."""
-    draft = RecordDraft.model_validate(_draft(INVENTED).model_dump(exclude={"quotes"})).model_dump()
+    draft = _answer(INVENTED)
     fix = {"fixes": [{"item": "stances[0]", "text": fixed}]}
     server.script = [Answer(body=completion(draft)), Answer(body=completion(fix, "Repairs"))]
     backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
@@ -83,7 +90,7 @@ def test_a_fix_that_still_fails_stays_flagged(server: Server) -> None:
 
 @loopback
 def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: Server) -> None:
-    draft = RecordDraft.model_validate(_draft(INVENTED).model_dump(exclude={"quotes"})).model_dump()
+    draft = _answer(INVENTED)
     fix = {"fixes": [{"item": "stances[0]", "text": "The council voted"}]}
     server.script = [Answer(body=completion(draft))]
     with running_server() as repair_server:
@@ -94,3 +101,31 @@ def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: S
     assert record.stances[0].check.verified
     assert [r["tools"][0]["function"]["name"] for r in server.requests] == ["RecordDraft"]
     assert [r["tools"][0]["function"]["name"] for r in repair_server.requests] == ["Repairs"]
+
+
+LONG_ARTICLE = (
+    "The council met on Monday. Roads were discussed first. The budget came next. "
+    "Councillor Tom Bell said the library would cost too much. Parking fees stay the same. "
+    "Mayor Ana Ruiz said every child needs a library. The meeting ended at nine."
+)
+
+
+def test_a_repair_shows_the_sentences_nearest_to_what_was_written_not_the_article() -> None:
+    failed = [Target("stances[0]", "Bell says the library costs too much", "shows Bell's stance")]
+    lines = excerpt(LONG_ARTICLE, failed).splitlines()
+    assert len(lines) == EXCERPT_SENTENCES
+    assert "Councillor Tom Bell said the library would cost too much." in lines
+    assert "Mayor Ana Ruiz said every child needs a library." not in lines
+    assert all(line in LONG_ARTICLE for line in lines)
+
+
+def test_excerpts_of_several_items_are_merged_in_article_order() -> None:
+    failed = [
+        Target("stances[0]", "Ruiz: every child needs a library", "shows Ruiz's stance"),
+        Target("stances[1]", "Bell said the library costs too much", "shows Bell's stance"),
+    ]
+    lines = excerpt(LONG_ARTICLE, failed).splitlines()
+    assert len(lines) == len(set(lines)) <= 2 * EXCERPT_SENTENCES
+    assert lines == sorted(lines, key=LONG_ARTICLE.index)
+    bell = lines.index("Councillor Tom Bell said the library would cost too much.")
+    assert bell < lines.index("Mayor Ana Ruiz said every child needs a library.")

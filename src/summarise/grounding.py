@@ -35,9 +35,9 @@ from summarise.schema import (
     Entity,
     EntityDraft,
     Figure,
-    FigureDraft,
+    FilledDraft,
+    PlacedFigure,
     Quote,
-    QuotedDraft,
     QuoteDraft,
     Record,
     Span,
@@ -163,9 +163,16 @@ def check_entity(draft: EntityDraft, source: NormalisedSource) -> Entity:
     return Entity(**draft.model_dump(), mentions=mentions, check=check)
 
 
-def check_figure(draft: FigureDraft, source: NormalisedSource) -> Figure:
-    """A figure is grounded when its value and its evidence occur, the value inside the evidence."""
-    check = _check(source, [("value", draft.value), ("evidence", draft.evidence)])
+def check_figure(draft: PlacedFigure, source: NormalisedSource) -> Figure:
+    """A figure is grounded when its value and its evidence occur, the value inside the evidence.
+
+    Empty evidence means code found no sentence holding the value: the value's own problem is
+    the one to tell.
+    """
+    texts = [("value", draft.value), ("evidence", draft.evidence)]
+    check = _check(source, texts if draft.evidence else texts[:1])
+    if not draft.evidence and check.verified:
+        check = Check(verified=False, spans=check.spans, problems=["no evidence for the value"])
     if check.verified and NormalisedSource.of(draft.evidence).find(draft.value) is None:
         check = Check(
             verified=False,
@@ -241,7 +248,7 @@ def check_stance(draft: StanceDraft, source: NormalisedSource) -> Stance:
     return Stance(**draft.model_dump(), check=check)
 
 
-def ground(draft: QuotedDraft, source: str) -> CheckedDraft:
+def ground(draft: FilledDraft, source: str) -> CheckedDraft:
     """Check every span-bearing item of ``draft`` against ``source``; drop nothing."""
     normalised = NormalisedSource.of(source)
     return CheckedDraft(

@@ -1,7 +1,8 @@
 """From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
 The loop is the product's promise in code. The model drafts; code adds the article's
-quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`);
+quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`) and
+each figure's sentence (:mod:`summarise.figure_evidence`);
 grounding checks every span; code puts the article's own words where the model nearly copied
 them (:mod:`summarise.snapping`); what code cannot place is sent back to the model with what was
 wrong (``reasks`` times at most); whatever still fails stays in the record *flagged*, never
@@ -16,15 +17,17 @@ import time
 from typing import Any
 
 from summarise import prompts, repair, snapping
-from summarise.attribution import UNNAMED, attribute
+from summarise.attribution import UNNAMED, attribute, unlisted_speakers
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
+from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.quotations import find_quotations
 from summarise.schema import (
     CheckedDraft,
+    EntityDraft,
+    FilledDraft,
     Provenance,
-    QuotedDraft,
     QuoteDraft,
     Record,
     RecordDraft,
@@ -33,9 +36,10 @@ from summarise.schema import (
 )
 
 DEFAULT_REASKS = 1
-# Measured on the embedded model (2026-11-26): tool schema, instructions and worked example come
-# to 1,772 prompt tokens; the margin covers the chat template, a re-ask's few hundred and other
-# tokenizers. The answer is budgeted separately.
+# Measured on the embedded model (2026-11-26): tool schema, instructions and chat template come
+# to 1,039 prompt tokens (1,772 when the model still copied quotes and spellings and was shown
+# a worked example); the margin covers a re-ask's few hundred and other tokenizers. The answer
+# is budgeted separately.
 PROMPT_OVERHEAD_TOKENS = 3200
 MIN_ANSWER_TOKENS = 1536
 """The smallest answer budget a record is asked with; below it the article is refused."""
@@ -78,18 +82,38 @@ def first_messages(article: str) -> list[dict[str, Any]]:
     ]
 
 
-def with_quotations(draft: RecordDraft, text: str) -> QuotedDraft:
-    """``draft`` with every quotation of the article, each given to the speaker it names."""
+QUOTED_ROLE = "quoted in the article"
+"""The role of a person code adds to the entities because the article quotes them by name."""
+
+
+def filled(draft: RecordDraft, text: str) -> FilledDraft:
+    """``draft`` with what code finds in the article.
+
+    Its quotations and their speakers; each person it quotes by name whom the model did not
+    list as an entity (the embedded model often stops listing people after the first few:
+    case 005 had Hansen but not the Mann and Oppenheimer it quotes); each figure's sentence.
+    """
     quotations = find_quotations(text)
     speakers = attribute(text, quotations, draft.entities)
     quotes = [
         QuoteDraft(speaker=speaker or UNNAMED, text=quotation.text)
         for quotation, speaker in zip(quotations, speakers, strict=True)
     ]
-    return QuotedDraft(**dict(draft), quotes=quotes)
+    quoted = [
+        EntityDraft(name=name, type="person", role=QUOTED_ROLE)
+        for name in unlisted_speakers(speakers, draft.entities)
+    ]
+    return FilledDraft(
+        **{
+            **dict(draft),
+            "entities": [*draft.entities, *quoted],
+            "figures": place_all(draft.figures, text),
+        },
+        quotes=quotes,
+    )
 
 
-def mend(draft: QuotedDraft, text: str) -> tuple[QuotedDraft, CheckedDraft]:
+def mend(draft: FilledDraft, text: str) -> tuple[FilledDraft, CheckedDraft]:
     """Ground ``draft``, let code replace the near-misses, and ground what results."""
     grounded = ground(draft, text)
     snapped = snapping.snap(draft, grounded, text)
@@ -106,7 +130,7 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
     started = time.perf_counter()
     reply = backend.extract(first_messages(text), max_tokens=budget)
     usage, attempts = reply.usage, 1
-    first = with_quotations(reply.draft, text)
+    first = filled(reply.draft, text)
     draft, grounded = mend(first, text)
     for _ in range(reasks):
         failed = repair.targets(grounded)

@@ -2,17 +2,16 @@
 
 Re-asking for the whole record costs a second full generation (the dominant cost on a small
 local model) and can break items that were right. A repair names each failed stance evidence
-by its id, shows what the model wrote, and asks for the exact words from the article, or null
-when the article has none. Each fix is checked again like any span; an item whose fix still
+by its id, shows what the model wrote and the few article sentences nearest to it (not the
+whole article: :data:`EXCERPT_SENTENCES`), and asks for the exact words, or null when the
+excerpt has none. Each fix is checked again like any span; an item whose fix still
 fails, or that the model withdrew, stays in the record, flagged.
 
 It runs after the code repair (:mod:`summarise.snapping`), for what code could not place.
-Quotes are never re-asked: code finds them in the article (:mod:`summarise.quotations`). Nor
-is a figure, because asking for exact words cannot mend it. A figure's value the article does
-not hold has no exact words to give; one it holds gets its sentence from code when that
-sentence is near what the model pointed at, and otherwise stays flagged: on the seed articles,
-re-asks for figure evidence mended none of the three sent, each costing a request that re-reads
-the article.
+Quotes and figures are never re-asked: code finds quotes in the article
+(:mod:`summarise.quotations`) and each figure's sentence (:mod:`summarise.figure_evidence`), so
+a figure fails only when the article does not hold its value, and there are no exact words to
+give for it.
 """
 
 from __future__ import annotations
@@ -21,9 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from summarise import prompts
-from summarise.schema import Check, CheckedDraft, QuotedDraft
+from summarise.schema import Check, CheckedDraft, FilledDraft
+from summarise.sentences import Sentences
 
 
 class SpanFix(BaseModel):
@@ -46,12 +48,18 @@ class Repairs(BaseModel):
     fixes: list[SpanFix] = Field(min_length=1, description="One fix per item listed.")
 
 
+EXCERPT_SENTENCES = 3
+"""How many article sentences a repair request shows for each failed item: the ones nearest to
+what the model wrote. A paraphrase is nearest to the sentence it paraphrases, and three leave
+room for a near tie. The whole article was 700-1,000 prompt tokens of every re-ask, about ten
+seconds of reading on the embedded model, to mend one or two short phrases."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """A failed span the model is asked to fix."""
+    """A failed stance evidence the model is asked to fix."""
 
     item: str
-    kind: str  # what the text is: "evidence"
     wrote: str
     about: str
 
@@ -62,19 +70,41 @@ def targets(grounded: CheckedDraft) -> list[Target]:
     for index, stance in enumerate(grounded.stances):
         if not stance.check.verified:
             about = f"shows the stance of {stance.holder} ({stance.stance}) on {stance.target}"
-            found.append(Target(f"stances[{index}]", "evidence", stance.evidence, about))
+            found.append(Target(f"stances[{index}]", stance.evidence, about))
     return found
 
 
+def excerpt(article: str, failed: list[Target]) -> str:
+    """The sentences of ``article`` nearest to each failed item's text, in the article's order.
+
+    :data:`EXCERPT_SENTENCES` per item, by rapidfuzz ``token_set_ratio`` (case and punctuation
+    ignored), one per line.
+    """
+    sentences = list(Sentences.of(article))
+    chosen = {
+        index
+        for target in failed
+        for _, _, index in process.extract(
+            target.wrote,
+            sentences,
+            scorer=fuzz.token_set_ratio,
+            processor=default_process,
+            limit=EXCERPT_SENTENCES,
+        )
+    }
+    return "\n".join(sentences[index] for index in sorted(chosen))
+
+
 def messages(article: str, failed: list[Target]) -> list[dict[str, Any]]:
-    """The repair conversation: its own short instructions, the article, the failed items."""
+    """The repair conversation: its own short instructions, an excerpt, the failed items."""
+    user = prompts.render("repair.user", excerpt=excerpt(article, failed), items=failed)
     return [
         {"role": "system", "content": prompts.render("repair.system")},
-        {"role": "user", "content": prompts.render("repair.user", article=article, items=failed)},
+        {"role": "user", "content": user},
     ]
 
 
-def apply(draft: QuotedDraft, repairs: Repairs, failed: list[Target]) -> QuotedDraft:
+def apply(draft: FilledDraft, repairs: Repairs, failed: list[Target]) -> FilledDraft:
     """The draft with each fixed text put in place; unknown ids and withdrawals change nothing."""
     wanted = {t.item for t in failed}
     stances = list(draft.stances)
@@ -94,7 +124,7 @@ def _marked(check: Check, first: str, final: str) -> Check:
     return check.model_copy(update={"repaired_from": first})
 
 
-def note(first: QuotedDraft, final: CheckedDraft) -> CheckedDraft:
+def note(first: FilledDraft, final: CheckedDraft) -> CheckedDraft:
     """``final`` with each repaired span's check naming what the model first wrote.
 
     Repairs replace texts in place and never add, drop or reorder items, so the i-th item of
@@ -104,8 +134,4 @@ def note(first: QuotedDraft, final: CheckedDraft) -> CheckedDraft:
         s.model_copy(update={"check": _marked(s.check, f.evidence, s.evidence)})
         for f, s in zip(first.stances, final.stances, strict=True)
     ]
-    figures = [
-        g.model_copy(update={"check": _marked(g.check, f.evidence, g.evidence)})
-        for f, g in zip(first.figures, final.figures, strict=True)
-    ]
-    return final.model_copy(update={"stances": stances, "figures": figures})
+    return final.model_copy(update={"stances": stances})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,7 +45,7 @@ loop with the list closed; at typical item sizes a record at every cap is under 
 inside the answer budget (:data:`summarise.backend.MAX_COMPLETION_TOKENS`). The text fields
 have no cap, so a loop inside one item can still be cut off.
 Each cap is at or above the most required items any gold case has (6 key points, 14 entities,
-9 figures, 10 stances). Quotes have none: code finds them (:class:`QuotedDraft`).
+9 figures, 10 stances). Quotes have none: code finds them (:class:`FilledDraft`).
 """
 
 
@@ -65,17 +66,27 @@ class EntityDraft(_Strict):
     role: str = Field(description="Who or what it is in this story, a few words.")
 
 
+# The model names a figure's value and what it measures; the sentence that shows it is found by
+# code (summarise.figure_evidence), not copied: copying it cost about an eighth of the answer.
 class FigureDraft(_Strict):
     """A number the article reports, with what it measures."""
 
     value: str = Field(description="The number exactly as written in the article, e.g. '3.5%'.")
     unit: str | None = Field(description="Unit, e.g. 'percent of GDP', 'year'; null if none.")
     measures: str = Field(description="What the number measures, a short phrase.")
-    evidence: str = Field(description="A few words around it, copied exactly from the article.")
+
+
+class PlacedFigure(FigureDraft):
+    """A figure with its evidence: the article's sentence that states it."""
+
+    evidence: str = Field(
+        description="The article's sentence that holds the value and best matches what it "
+        "measures, found by code; empty when the article does not hold the value."
+    )
 
 
 # Not asked of the model any more: summarise.quotations finds the words and
-# summarise.attribution the speaker (see QuotedDraft). The docstring and descriptions stay as
+# summarise.attribution the speaker (see FilledDraft). The docstring and descriptions stay as
 # the model read them, for the naive baseline of benchmarks/bench.py, which still asks for quotes.
 class QuoteDraft(_Strict):
     """Words the article puts in someone's mouth, inside quotation marks."""
@@ -108,7 +119,8 @@ class RecordDraft(_Strict):
     entities: list[EntityDraft] = Field(
         min_length=1, max_length=MAX_ITEMS["entities"], description="People, organisations, places."
     )
-    figures: list[FigureDraft] = Field(
+    # A Sequence, not a list, so that FilledDraft may narrow it to placed figures.
+    figures: Sequence[FigureDraft] = Field(
         min_length=1, max_length=MAX_ITEMS["figures"], description="Every number that matters."
     )
     stances: list[StanceDraft] = Field(
@@ -119,14 +131,19 @@ class RecordDraft(_Strict):
 # --- What code adds -------------------------------------------------------------------------
 
 
-class QuotedDraft(RecordDraft):
-    """The model's draft with the article's quotations, which code finds and attributes.
+class FilledDraft(RecordDraft):
+    """The model's draft filled in by code: quotations, quoted people, figures' evidence.
 
     Why code: which words stand inside quotation marks is typography, and the small model
     copied them badly (quote F1 0.36-0.41 on the eval, with speakers mixed up between
-    samples) while spending about 14% of its answer on them.
+    samples) while spending about 14% of its answer on them. A figure's evidence is the article
+    sentence that holds its value, which code finds exactly; the model's copies of it were
+    often paraphrases (flagged, then snapped back by code) and took about 12% of its answer.
+    A person the article quotes by name is an entity whether or not the model listed them.
     """
 
+    entities: list[EntityDraft]  # no cap: code may add people the article quotes
+    figures: list[PlacedFigure]
     quotes: list[QuoteDraft] = Field(default_factory=list)
 
 
@@ -158,7 +175,7 @@ class Entity(EntityDraft):
     check: Check
 
 
-class Figure(FigureDraft):
+class Figure(PlacedFigure):
     """A figure with its plain number, read by code, and the check of its value and evidence."""
 
     number: float | None = Field(

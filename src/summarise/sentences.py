@@ -1,8 +1,9 @@
 """An article cut into sentences, for the code that picks verbatim evidence from it.
 
-Two parts of the tool choose whole article sentences: the story builder (evidence for a fact)
-and the code repair (the sentence a model's near-miss evidence came from). Both want the same
-cut, so it lives here once.
+Several parts of the tool choose whole article sentences: the story builder (evidence for a
+fact), a figure's evidence (the sentence that states it), the code repair (the sentence a
+model's near-miss evidence came from) and a repair request (the sentences it shows). All want
+the same cut, so it lives here once.
 """
 
 from __future__ import annotations

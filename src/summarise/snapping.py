@@ -12,9 +12,9 @@ What code puts in place is always whole article text, never a fuzzy guess printe
 a whole sentence. Grounding then checks it exactly,
 like any span, and the pipeline keeps what the model first wrote beside it
 (``Check.repaired_from``). A span is replaced only when the article's words are near enough
-(:data:`MIN_SIMILARITY`, :data:`FIGURE_MIN_SIMILARITY`), and stance evidence only by words
-that say "not" where the model's did (:func:`_same_polarity`). Quotes are not the model's to
-copy any more (:mod:`summarise.quotations` finds them), so there are none to place.
+(:data:`MIN_SIMILARITY`), and only by words that say "not" where the model's did
+(:func:`_same_polarity`). Only stance evidence is the model's to copy now: code finds quotes
+(:mod:`summarise.quotations`) and figures' sentences (:mod:`summarise.figure_evidence`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from summarise.grounding import NormalisedSource
 from summarise.normalisation import normalise
-from summarise.schema import CheckedDraft, QuotedDraft
+from summarise.schema import CheckedDraft, FilledDraft
 from summarise.sentences import Sentences
 
 MIN_SIMILARITY = 80.0
@@ -37,12 +36,6 @@ what the model wrote and the article text put in its place. On the seed articles
 near-misses scored 74-89 against the sentence they came from, while invented phrases ("Spain
 opposes the 5% target", "Hegseth supports the deal", five in all) reached 57-71 against their
 best sentence: 80 sits between the two, and a near-miss below it is left to the model."""
-
-FIGURE_MIN_SIMILARITY = 70.0
-"""The same least similarity for figure evidence, where the candidates are only the sentences
-that hold the figure's value: on the seeds, unrelated phrases scored 48-62 against those and
-the model's near-misses 75-82. Below it the figure stays flagged, so a value that also appears
-in an unrelated sentence ("2" in "voted 7 to 2") is not given that sentence as evidence."""
 
 MIN_LENGTH_RATIO = 0.5
 """A candidate must be at least half as long as what the model wrote: ``partial_ratio`` aligns
@@ -71,22 +64,15 @@ def _similarity(wrote: str, candidate: str) -> float:
     )
 
 
-def nearest(
-    wrote: str,
-    candidates: Iterable[str],
-    *,
-    cutoff: float = MIN_SIMILARITY,
-    keep_polarity: bool = False,
-) -> str | None:
-    """The candidate nearest to ``wrote`` at ``cutoff`` or above (the first of equals), or None.
+def nearest(wrote: str, candidates: Iterable[str]) -> str | None:
+    """The candidate nearest to ``wrote``, at :data:`MIN_SIMILARITY` or above, or None.
 
-    With ``keep_polarity``, a candidate that negates where ``wrote`` does not (or the other way
-    round) is never chosen: stance evidence, whose meaning is the stance. A figure's evidence is
-    not judged by its polarity: its sentence may well say "not" in another clause.
+    The first of equals wins. A candidate that negates where ``wrote`` does not (or the other
+    way round) is never chosen: the evidence's meaning is the stance.
     """
-    best, best_score = None, cutoff
+    best, best_score = None, MIN_SIMILARITY
     for candidate in candidates:
-        if keep_polarity and not _same_polarity(wrote, candidate):
+        if not _same_polarity(wrote, candidate):
             continue
         score = _similarity(wrote, candidate)
         if score > best_score or (best is None and score == best_score):
@@ -94,32 +80,15 @@ def nearest(
     return best
 
 
-def _holding(value: str, sentences: Sentences) -> list[str]:
-    """The sentences in which ``value`` stands as a whole number or word."""
-    return [s for s in sentences if NormalisedSource.of(s).find(value) is not None]
-
-
-def snap(draft: QuotedDraft, grounded: CheckedDraft, source: str) -> QuotedDraft:
-    """``draft`` with each failed span that code can place replaced by the article's words.
-
-    - stance evidence becomes the nearest article sentence;
-    - figure evidence becomes the nearest sentence that holds the figure's value. A value the
-      article does not hold leaves the figure as it is.
-    """
+def snap(draft: FilledDraft, grounded: CheckedDraft, source: str) -> FilledDraft:
+    """``draft`` with each failed stance evidence replaced by its nearest article sentence."""
     if not grounded.ungrounded:  # the usual case: nothing to place, nothing to cut
         return draft
     sentences = Sentences.of(source)
     stances = list(draft.stances)
     for index, stance in enumerate(grounded.stances):
         if not stance.check.verified:
-            found = nearest(stance.evidence, sentences, keep_polarity=True)
+            found = nearest(stance.evidence, sentences)
             if found is not None:
                 stances[index] = stances[index].model_copy(update={"evidence": found})
-    figures = list(draft.figures)
-    for index, figure in enumerate(grounded.figures):
-        if not figure.check.verified:
-            holding = _holding(figure.value, sentences)
-            found = nearest(figure.evidence, holding, cutoff=FIGURE_MIN_SIMILARITY)
-            if found is not None:
-                figures[index] = figures[index].model_copy(update={"evidence": found})
-    return draft.model_copy(update={"stances": stances, "figures": figures})
+    return draft.model_copy(update={"stances": stances})

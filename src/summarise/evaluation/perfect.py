@@ -5,9 +5,8 @@ score drops. The eval scores it next to the model's records to show that the gol
 1.0, so any loss in a report is the model's, not the harness's.
 
 It goes through :func:`~summarise.grounding.ground` like a model's draft, so its checks are
-real. Gold has no evidence sentence for a figure, so the sentence of the article that contains
-the figure's value stands in for it; each figure keeps gold's number rather than the one code
-reads from the value.
+real. Each figure's evidence is placed by code (:mod:`summarise.figure_evidence`), as for the
+model's; each figure keeps gold's number rather than the one code reads from the value.
 """
 
 from __future__ import annotations
@@ -15,28 +14,20 @@ from __future__ import annotations
 import hashlib
 
 from summarise.evaluation.gold import GoldCase
-from summarise.grounding import ground, locate
+from summarise.figure_evidence import place_all
+from summarise.grounding import ground
 from summarise.schema import (
     EntityDraft,
     FigureDraft,
+    FilledDraft,
     Provenance,
-    QuotedDraft,
     QuoteDraft,
     Record,
     StanceDraft,
     Usage,
 )
-from summarise.sentences import Sentences
 
 __all__ = ["record_from_gold"]
-
-
-def _evidence(value: str, source: str) -> str:
-    """The first sentence of ``source`` containing ``value``; the value itself if none does."""
-    for sentence in Sentences.of(source):
-        if locate(value, sentence) is not None:
-            return sentence
-    return value
 
 
 def record_from_gold(gold: GoldCase, source: str) -> Record:
@@ -46,20 +37,15 @@ def record_from_gold(gold: GoldCase, source: str) -> Record:
     no quotes or no stances, which the model-facing draft forbids; the :class:`Record` it
     becomes has no such minimum and is validated as usual.
     """
-    draft = QuotedDraft.model_construct(
+    draft = FilledDraft.model_construct(
         headline=gold.headline,
         summary=" ".join(point.text for point in gold.key_points),
         key_points=[point.text for point in gold.key_points],
         entities=[EntityDraft(name=e.name, type=e.type, role="") for e in gold.entities],
-        figures=[
-            FigureDraft(
-                value=f.value,
-                unit=f.unit,
-                measures=f.measures,
-                evidence=_evidence(f.value, source),
-            )
-            for f in gold.figures
-        ],
+        figures=place_all(
+            [FigureDraft(value=f.value, unit=f.unit, measures=f.measures) for f in gold.figures],
+            source,
+        ),
         quotes=[QuoteDraft(speaker=q.speaker, text=q.text) for q in gold.quotes],
         stances=[
             StanceDraft(holder=s.holder, target=s.target, stance=s.stance, evidence=s.evidence)

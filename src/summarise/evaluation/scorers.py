@@ -50,7 +50,7 @@ from summarise.grounding import (
 from summarise.schema import (
     Check,
     Figure,
-    FigureDraft,
+    PlacedFigure,
     Quote,
     QuoteDraft,
     Record,
@@ -70,7 +70,7 @@ _LABELS: tuple[StanceLabel, ...] = ("support", "oppose", "mixed", "neutral")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 T = TypeVar("T")
 U = TypeVar("U")
-D = TypeVar("D", QuoteDraft, StanceDraft, FigureDraft)
+D = TypeVar("D", QuoteDraft, StanceDraft, PlacedFigure)
 
 
 @dataclass(frozen=True)
@@ -319,7 +319,7 @@ def score_grounding(gold: GoldCase, record: Record, source: str) -> FieldScore:
     items: list[tuple[Quote | Stance | Figure, Check]] = [
         *((q, check_quote(_draft(QuoteDraft, q), text).check) for q in record.quotes),
         *((s, check_stance(_draft(StanceDraft, s), text).check) for s in record.stances),
-        *((f, check_figure(_draft(FigureDraft, f), text).check) for f in record.figures),
+        *((f, check_figure(_draft(PlacedFigure, f), text).check) for f in record.figures),
     ]
     failed = [(item, fresh) for item, fresh in items if not fresh.verified]
     reasons = [
