@@ -123,3 +123,18 @@ def test_people_quoted_by_name_but_not_listed_become_known_once_each() -> None:
     speakers = _speakers(source, gates)
     assert unlisted_speakers(speakers, [gates]) == ["Michael Oppenheimer"]  # not NATO, not Gates
     assert unlisted_speakers([None, "Gates"], []) == []  # nobody named; one word is no person
+
+
+def test_spanish_speech_verbs_name_the_speaker_not_the_person_named_last() -> None:
+    source = (
+        "El juez cita a doña Cristina como imputada.\n"
+        "\u00abNo lo s\u00e9\u00bb, manifest\u00f3 Castro, que al ser preguntado, declar\u00f3: "
+        "\u00abNo estoy en la intenci\u00f3n de ellos\u00bb.\n"
+        "\u00abLas meras conjeturas no constituyen imputaci\u00f3n\u00bb, sosten\u00eda Horrach."
+    )
+    entities = (_person("Cristina de Borb\u00f3n"), _person("Jos\u00e9 Castro"))
+    assert _speakers(source, *entities, _person("Pedro Horrach")) == [
+        "Jos\u00e9 Castro",
+        "Jos\u00e9 Castro",
+        "Pedro Horrach",
+    ]

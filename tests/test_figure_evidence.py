@@ -69,5 +69,5 @@ def test_a_placed_figure_is_verified_and_a_missing_value_is_flagged_once() -> No
     assert flagged.problems == ["value '10%' is not in the article"]
 
 
-def test_no_figures_cost_no_sentence_cutting() -> None:
+def test_no_figures_place_nothing() -> None:
     assert place_all([], ARTICLE) == []

@@ -39,11 +39,16 @@ __all__ = ["UNNAMED", "attribute", "unlisted_speakers"]
 UNNAMED = "(not named)"
 """The speaker of a quotation whose article names nobody near it, nor any person before it."""
 
+# English, then Spanish (past and present forms only: an infinitive such as "declarar" often
+# belongs to someone else's clause, "llama a declarar a doña Cristina").
 _SPEECH_VERB = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|stated|states|"
     r"explained|explains|warned|warns|noted|notes|insisted|insists|argued|argues|"
     r"emphasi[sz]ed|emphasi[sz]es|declared|declares|continued|replied|tweeted|posted|"
-    r"calls|called|labell?ed|according to)\b"
+    r"calls|called|labell?ed|according to|"
+    r"dijo|dice|afirmó|afirma|declaró|declara|manifestó|manifiesta|sostenía|sostuvo|sostiene|"
+    r"aseguró|asegura|explicó|explica|añadió|añade|señaló|señala|indicó|indica|advirtió|"
+    r"advierte|insistió|insiste|respondió|responde|preguntó|pregunta|según)\b"
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")

@@ -1,8 +1,8 @@
 """From article text to a checked record: render the prompt, ask, ground, repair, flag.
 
 The loop is the product's promise in code. The model drafts; code adds the article's
-quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`) and
-each figure's sentence (:mod:`summarise.figure_evidence`);
+quotations and their speakers (:mod:`summarise.quotations`, :mod:`summarise.attribution`), the
+people it quotes by name, and each figure's sentence (:mod:`summarise.figure_evidence`);
 grounding checks every span; code puts the article's own words where the model nearly copied
 them (:mod:`summarise.snapping`); what code cannot place is sent back to the model with what was
 wrong (``reasks`` times at most); whatever still fails stays in the record *flagged*, never
