@@ -26,13 +26,13 @@ from summarise.sentences import Sentences
 __all__ = ["place_all"]
 
 
-def _holding(value: str, sentences: Sentences) -> list[str]:
-    """The sentences in which ``value`` stands as a whole number or word, in article order."""
-    return [s for s in sentences if NormalisedSource.of(s).find(value) is not None]
-
-
-def _evidence(figure: FigureDraft, sentences: Sentences, source: NormalisedSource) -> str:
-    candidates = _holding(figure.value, sentences)
+def _evidence(
+    figure: FigureDraft,
+    sentences: Sequence[tuple[str, NormalisedSource]],
+    source: NormalisedSource,
+) -> str:
+    """The sentence that holds ``figure``'s value and best matches its measure ("" if none)."""
+    candidates = [text for text, held in sentences if held.find(figure.value) is not None]
     if not candidates:
         # Held, but across a cut the sentence splitter made: the value alone is still verbatim.
         return figure.value if source.find(figure.value) is not None else ""
@@ -44,8 +44,11 @@ def _evidence(figure: FigureDraft, sentences: Sentences, source: NormalisedSourc
 
 
 def place_all(figures: Sequence[FigureDraft], text: str) -> list[PlacedFigure]:
-    """Each of ``figures`` with the sentence of ``text`` that states it ("" if none does)."""
-    sentences = Sentences.of(text)
+    """Each of ``figures`` with the sentence of ``text`` that states it ("" if none does).
+
+    Each sentence is normalised once for all figures, not once per figure.
+    """
+    sentences = [(s, NormalisedSource.of(s)) for s in Sentences.of(text)]
     source = NormalisedSource.of(text)
     return [
         PlacedFigure(**f.model_dump(), evidence=_evidence(f, sentences, source)) for f in figures
