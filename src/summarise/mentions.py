@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -60,13 +62,18 @@ def _key(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _words(text: str) -> list[_Word]:
-    """The words of ``text``, a possessive "'s" cut off ("Trump's" is "Trump")."""
+@lru_cache(maxsize=32)
+def _words(text: str) -> tuple[_Word, ...]:
+    """The words of ``text``, a possessive "'s" cut off ("Trump's" is "Trump").
+
+    Cached: one record asks for the spellings of each entity twice (attribution, grounding),
+    and each call read the article's words again (case 005's entities, both passes: 111 -> 63 ms).
+    """
     found = []
     for match in _WORD.finditer(text):
         word = _POSSESSIVE.sub("", match.group())
         found.append(_Word(match.start(), match.start() + len(word), _key(word)))
-    return found
+    return tuple(found)
 
 
 def _same_word(written: str, named: str) -> bool:
@@ -84,7 +91,7 @@ def _same_word(written: str, named: str) -> bool:
     )
 
 
-def _run_length(article: str, words: list[_Word], at: int, name: list[str], first: int) -> int:
+def _run_length(article: str, words: Sequence[_Word], at: int, name: list[str], first: int) -> int:
     """How many article words from ``at`` spell the name's words from ``first`` on, in order."""
     length = 0
     while at + length < len(words) and first + length < len(name):
