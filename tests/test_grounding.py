@@ -155,6 +155,21 @@ def test_quote_repeated_inside_quotation_marks_later_is_verified() -> None:
     assert ground(draft, article).quotes[0].check.verified
 
 
+def test_a_quotation_that_an_earlier_one_contains_is_placed_where_it_stands() -> None:
+    article = (
+        '"We will win it soon, and at a price," she said. Asked again, he answered: "win it soon".'
+    )
+    quotes = [
+        QuoteDraft(speaker="S", text=t)
+        for t in ("We will win it soon, and at a price", "win it soon")
+    ]
+    draft = DRAFT.model_copy(update={"quotes": quotes})
+    first, second = (q.check for q in ground(draft, article).quotes)
+    assert first.verified and second.verified
+    assert article[first.spans[0].start :].startswith("We will win")
+    assert second.spans[0].start == article.rindex("win it soon")  # not inside the first
+
+
 @pytest.mark.parametrize(
     ("article", "text"),
     [

@@ -24,11 +24,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarise.mentions import spellings
 from summarise.normalisation import claim, fold, normalise
 from summarise.numbers import plain_number
-from summarise.quotations import OPENS_AFTER
+from summarise.quotations import OPENS_AFTER, find_quotations
 from summarise.schema import (
     Check,
     CheckedDraft,
@@ -223,8 +224,19 @@ def _runs_past_its_quotation(original: str, span: Span) -> bool:
     return opener == "'" and "' " in inner
 
 
+@lru_cache(maxsize=8)
+def _whole_quotations(original: str) -> frozenset[tuple[int, int]]:
+    """Where each of the article's quotations stands, as code finds them (start, end)."""
+    return frozenset((q.start, q.end) for q in find_quotations(original))
+
+
 def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
-    """A quote is grounded when its text is verbatim in the source, inside one quotation."""
+    """A quote is grounded when its text is verbatim in the source, inside one quotation.
+
+    Its place is the first whole quotation with its text, else the first quoted place: a short
+    quotation ("win it soon") may also stand inside an earlier, longer one, which is not where
+    the article says it.
+    """
     spans = source.find_all(draft.text)
     quoted = [
         span
@@ -232,6 +244,8 @@ def check_quote(draft: QuoteDraft, source: NormalisedSource) -> Quote:
         if _inside_quotation_marks(source.original, span)
         and not _runs_past_its_quotation(source.original, span)
     ]
+    whole = _whole_quotations(source.original)
+    quoted.sort(key=lambda span: (span.start, span.end) not in whole)  # stable: first stays first
     if quoted:
         check = Check(verified=True, spans=quoted[:1])
     elif spans:
