@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarise.render import REPAIRED, UNVERIFIED, to_json, to_markdown
+from summarise.render import NONE_FOUND, REPAIRED, UNVERIFIED, to_json, to_markdown
 from summarise.schema import (
     Check,
     Entity,
@@ -95,6 +95,13 @@ def test_fully_verified_record_has_no_unverified_section() -> None:
     markdown = to_markdown(record(), "article.txt")
     assert "Not verified" not in markdown
     assert UNVERIFIED not in markdown
+
+
+def test_an_empty_list_says_none_instead_of_an_empty_table() -> None:
+    quoteless = record().model_copy(update={"quotes": []})
+    quotes_section = to_markdown(quoteless, "a.txt").split("## Quotes")[1].split("##")[0]
+    assert quotes_section.strip() == NONE_FOUND
+    assert NONE_FOUND not in to_markdown(record(), "a.txt")
 
 
 def test_markdown_shows_origin_and_provenance() -> None:

@@ -21,6 +21,11 @@ def to_json(record: Record) -> str:
     return record.model_dump_json(indent=2)
 
 
+NONE_FOUND = "*None in the article.*"
+"""What a record's section shows when its list is empty, where a table of headers alone would
+look like a rendering fault (an article may quote nobody, or hold no number worth listing)."""
+
+
 def _cell(text: str) -> str:
     """Make ``text`` safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
@@ -32,10 +37,14 @@ def _mark(check: Check) -> str:
     return REPAIRED if check.repaired_from is not None else "✓"
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
-    return lines
+def markdown_table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], *, empty: str = NONE_FOUND
+) -> list[str]:
+    """A Markdown table's lines, every cell escaped; ``empty`` alone when there is no row."""
+    body = ["| " + " | ".join(map(_cell, row)) + " |" for row in rows]
+    if not body:
+        return [empty]
+    return ["| " + " | ".join(map(_cell, header)) + " |", "|" + "---|" * len(header), *body]
 
 
 def to_markdown(record: Record, origin: str) -> str:
@@ -43,22 +52,22 @@ def to_markdown(record: Record, origin: str) -> str:
     out = [f"# {record.headline}", "", f"*{origin}*", "", record.summary, "", "## Key points"]
     out += [f"- {point}" for point in record.key_points]
     out += ["", "## Entities"]
-    out += _table(
+    out += markdown_table(
         ("name", "type", "role", "as written", "check"),
         ((e.name, e.type, e.role, ", ".join(e.mentions), _mark(e.check)) for e in record.entities),
     )
     out += ["", "## Figures"]
-    out += _table(
+    out += markdown_table(
         ("value", "measures", "evidence", "check"),
         ((f.value, f.measures, f.evidence, _mark(f.check)) for f in record.figures),
     )
     out += ["", "## Quotes"]
-    out += _table(
+    out += markdown_table(
         ("speaker", "quote", "check"),
         ((q.speaker, f"“{q.text}”", _mark(q.check)) for q in record.quotes),
     )
     out += ["", "## Stances"]
-    out += _table(
+    out += markdown_table(
         ("holder", "stance", "target", "evidence", "check"),
         ((s.holder, s.stance, s.target, f"“{s.evidence}”", _mark(s.check)) for s in record.stances),
     )

@@ -15,7 +15,7 @@ Sources are named by their id (a case id such as ``"002"`` or a file name) throu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from summarise import prompts
 from summarise.backend import Reply
 from summarise.grounding import locate
+from summarise.render import markdown_table
 from summarise.schema import EntityType, StanceLabel
 
 __all__ = [
@@ -180,17 +181,6 @@ def name_tensions(
 # --- Markdown view --------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    """Make ``text`` safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(map(_cell, header)) + " |", "|" + "---|" * len(header)]
-    lines.extend("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows)
-    return lines
-
-
 def _facts(facts: Sequence[StoryFact], *, with_sources: bool) -> list[str]:
     lines: list[str] = []
     for fact in facts:
@@ -212,14 +202,13 @@ def _stance_matrix(story: StoryRecord) -> list[str]:
     for cell in story.stances:
         label = cell.stance if cell.verified else f"{cell.stance} {UNVERIFIED}"
         rows.setdefault((cell.holder, cell.target), {}).setdefault(cell.source, []).append(label)
-    if not rows:
-        return ["*None.*"]
-    return _table(
+    return markdown_table(
         ("holder", "target", *story.sources),
         (
             (holder, target, *(", ".join(cells.get(s, [])) or "—" for s in story.sources))
             for (holder, target), cells in rows.items()
         ),
+        empty="*None.*",
     )
 
 
@@ -231,12 +220,13 @@ def story_to_markdown(story: StoryRecord) -> str:
     """
     out = [f"# Story from {len(story.sources)} sources: {', '.join(story.sources)}", ""]
     out += ["## Entities"]
-    out += _table(
+    out += markdown_table(
         ("entity", "type", *story.sources),
         (
             (e.name, e.type, *(", ".join(e.forms.get(s, [])) or "—" for s in story.sources))
             for e in story.entities
         ),
+        empty="*None.*",
     )
     out += ["", "## Shared facts (every source)", *_facts(story.shared_facts, with_sources=False)]
     out += ["", "## Partial facts (some sources)", *_facts(story.partial_facts, with_sources=True)]
@@ -246,7 +236,8 @@ def story_to_markdown(story: StoryRecord) -> str:
     for tension in story.tensions:
         mark = "" if tension.verified else f" {UNVERIFIED}"
         out += ["", f"### {tension.about}{mark}", ""]
-        out += _table(list(tension.positions), [[f"“{p}”" for p in tension.positions.values()]])
+        positions = tension.positions
+        out += markdown_table(list(positions), [[f"“{p}”" for p in positions.values()]])
         out += [f"- {UNVERIFIED} {problem}" for problem in tension.problems]
     out += ["", "## Stance matrix", *_stance_matrix(story)]
     return "\n".join(out) + "\n"
