@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from summarise.mentions import spellings
 from summarise.quotations import WORD, Quotation
 from summarise.schema import EntityDraft
-from summarise.sentences import ends_sentence
+from summarise.sentences import Sentences
 
 __all__ = ["UNNAMED", "attribute", "unlisted_speakers"]
 
@@ -51,7 +51,6 @@ _SPEECH_VERB = re.compile(
     r"advierte|insistió|insiste|respondió|responde|preguntó|pregunta|según)\b"
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _TITLES = frozenset(
     [
         "President",
@@ -138,16 +137,12 @@ class _Article:
     """
 
     source: str
-    ends: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each cut
+    ends: list[int] = field(default_factory=list)  # where each sentence ends, in order
     pairs: list[tuple[str, str]] = field(default_factory=list)  # "Michael Mann", in order
 
     @classmethod
     def of(cls, source: str) -> _Article:
-        ends = [
-            (m.start(), m.end())
-            for m in _SENTENCE_END.finditer(source)
-            if ends_sentence(source, m.end())  # not "Mr." nor "U.S."
-        ]
+        ends = [end for _, end in Sentences.of(source).spans]
         words = list(WORD.finditer(source))
         pairs = [
             (first.group(), last.group())
@@ -160,16 +155,14 @@ class _Article:
         return cls(source, ends, pairs)
 
     def sentence_end_after(self, offset: int) -> int:
-        """Where the sentence that holds ``offset`` ends (before its full stop)."""
-        at = bisect.bisect_left(self.ends, (offset, offset))
-        return self.ends[at][0] if at < len(self.ends) else len(self.source)
+        """Where the sentence that holds ``offset`` ends."""
+        at = bisect.bisect_left(self.ends, offset)
+        return self.ends[at] if at < len(self.ends) else len(self.source)
 
     def sentence_start_before(self, offset: int) -> int:
-        """Where the sentence that holds ``offset`` starts (after the previous full stop)."""
-        at = bisect.bisect_right(self.ends, (offset, offset)) - 1
-        while at >= 0 and self.ends[at][1] > offset:
-            at -= 1
-        return self.ends[at][1] if at >= 0 else 0
+        """Where the sentence that holds ``offset`` starts (where the one before it ends)."""
+        at = bisect.bisect_right(self.ends, offset) - 1
+        return self.ends[at] if at >= 0 else 0
 
 
 def attribute(
