@@ -1,0 +1,98 @@
+"""Is the naive call really better on a field, or was its one sample a lucky draw?
+
+Run on demand (about 9 minutes for eight cases, nothing else on the CPU; needs the embedded model):
+
+    .venv/bin/python benchmarks/naive_samples.py --pipeline-resample cold.json
+
+where ``cold.json`` is what ``benchmarks/resample.py --out cold.json`` wrote for the same commit.
+
+Every record on this model is one draw: llama.cpp gives another record for the same prompt when
+it is read in one piece (cold) than after a shared prefix was cached (warm). ``bench.py`` asks
+the naive call for its batch on one server, so its first article is read cold and the others
+warm; this script asks it again for every eval article, each in a server of its own (cold), and
+prints each field's mean F1 over both naive samples beside the pipeline's two: the committed
+eval report (recorded warm) and a cold resample. A difference between the contestants that is
+smaller than the difference between one contestant's two samples is not a finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, SEEDS, _naive
+
+FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
+
+
+def _naive_cold() -> dict[str, dict[str, float]]:
+    """Each eval article's naive record, read cold in a new server, scored per field."""
+    from summarise.backend import BackendSettings
+    from summarise.embedded import model_path, serve
+
+    gguf = model_path(None)
+    model = BackendSettings.from_environment(model_path=str(gguf), environ={}).model or ""
+    scores: dict[str, dict[str, float]] = {}
+    for article in SEEDS:
+        with serve(gguf, lazy_grammar=False) as url:  # as bench.py serves the naive call
+            answer = _naive(url, model, article.read_text(encoding="utf-8"), article.name)
+        scores[article.name[:3]] = answer["f1"]
+        print(f"{article.name}: naive read cold {answer['seconds']:.1f} s", flush=True)
+    return scores
+
+
+def _from_bench(path: Path) -> dict[str, dict[str, float]]:
+    results = json.loads(path.read_text(encoding="utf-8"))
+    return {name[:3]: a["naive"]["f1"] for name, a in results["articles"].items()}
+
+
+def _from_report(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    return {
+        case: {field: scores["f1"] for field, scores in found["fields"].items()}
+        for case, found in report["cases"].items()
+    }
+
+
+def _mean(sample: dict[str, dict[str, float]], field: str, cases: list[str]) -> float:
+    return statistics.fmean(sample[case][field] for case in cases)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--naive-batch",
+        type=Path,
+        default=ROOT / "benchmarks" / "results-all.json",
+        help="A bench.py results file: the naive batch sample (warm after its first article).",
+    )
+    parser.add_argument(
+        "--pipeline-resample",
+        type=Path,
+        required=True,
+        help="What benchmarks/resample.py --out wrote: the pipeline's cold sample.",
+    )
+    parser.add_argument("--out", type=Path, help="Also write every sample's scores here.")
+    args = parser.parse_args()
+
+    resampled = json.loads(args.pipeline_resample.read_text(encoding="utf-8"))
+    samples = {
+        "naive batch": _from_bench(args.naive_batch),
+        "naive cold": _naive_cold(),
+        "pipeline committed": _from_report(resampled["committed"]),
+        "pipeline cold": _from_report(resampled["again"]),
+    }
+    cases = sorted(set.intersection(*(set(sample) for sample in samples.values())))
+    print(f"mean F1 over the {len(cases)} cases every sample has ({', '.join(cases)}):")
+    print(f"{'field':<11}" + "".join(f"{name:>20}" for name in samples))
+    for field in FIELDS:
+        means = "".join(f"{_mean(s, field, cases):>20.3f}" for s in samples.values())
+        print(f"{field:<11}{means}")
+    if args.out:
+        args.out.write_text(json.dumps(samples, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
