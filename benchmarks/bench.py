@@ -121,7 +121,8 @@ def _naive_schema() -> Any:
     )
 
 
-def _naive(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
+def naive_call(base_url: str, model: str, text: str, name: str) -> dict[str, Any]:
+    """One naive instructor call for eval article ``name``: seconds, tokens, attempts, F1."""
     import instructor
     import openai
 
@@ -236,7 +237,7 @@ def main() -> None:
         os.environ["SUMMARISE_CACHE_DIR"] = tempfile.mkdtemp(prefix="batch-", dir=scratch)
         texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS[: args.seeds]}
         with serve(gguf, lazy_grammar=False) as url:  # llama.cpp's server as shipped
-            naive = {n: _naive(url, settings.model or "", text, n) for n, text in texts.items()}
+            naive = {n: naive_call(url, settings.model or "", text, n) for n, text in texts.items()}
         started = time.perf_counter()
         with connect(settings) as backend:
             results["load_s"] = time.perf_counter() - started

@@ -23,7 +23,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, SEEDS, _naive
+from bench import ROOT, SEEDS, naive_call
 
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
@@ -38,7 +38,7 @@ def _naive_cold() -> dict[str, dict[str, float]]:
     scores: dict[str, dict[str, float]] = {}
     for article in SEEDS:
         with serve(gguf, lazy_grammar=False) as url:  # as bench.py serves the naive call
-            answer = _naive(url, model, article.read_text(encoding="utf-8"), article.name)
+            answer = naive_call(url, model, article.read_text(encoding="utf-8"), article.name)
         scores[article.name[:3]] = answer["f1"]
         print(f"{article.name}: naive read cold {answer['seconds']:.1f} s", flush=True)
     return scores

@@ -35,7 +35,7 @@ class Sentences:
         missed cut only lengthens evidence, a wrong one shortens it, and both stay verbatim.
         """
         ends = (m.end() for m in _SENTENCE_END.finditer(text))
-        cuts = [0, *(e for e in ends if ends_sentence(text, e)), len(text)]
+        cuts = [0, *(e for e in ends if _ends_sentence(text, e)), len(text)]
         spans = tuple((a, b) for a, b in pairwise(cuts) if text[a:b].strip())
         return cls(text, spans)
 
@@ -44,7 +44,7 @@ class Sentences:
         return (self.text[start:end].strip() for start, end in self.spans)
 
 
-def ends_sentence(text: str, end: int) -> bool:
+def _ends_sentence(text: str, end: int) -> bool:
     """Whether a full stop just before ``end`` ends a sentence: not the one of "U.S." or "Mr.".
 
     Only the last few characters are searched, so testing every full stop of a long article
