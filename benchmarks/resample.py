@@ -5,6 +5,11 @@ Run on demand (about 8 minutes for six cases, nothing else on the CPU; needs the
     .venv/bin/python benchmarks/resample.py                      # HEAD, every case read cold
     .venv/bin/python benchmarks/resample.py --ref my-branch      # judge a branch the same way
     .venv/bin/python benchmarks/resample.py --order reverse      # the cases in reverse order
+    .venv/bin/python benchmarks/resample.py --add-to-baseline    # and let the gate read it
+
+``--add-to-baseline`` adds the new sample to ``evals/baseline.json`` (refused unless it is of
+the accepted pipeline: same model, prompt and schema); the quality gate then measures a drop from
+each field's lowest accepted sample. The story is recorded again too, from the new records.
 
 llama.cpp is not bit-reproducible across KV-cache states: a prompt read in one piece (cold)
 gives other logits, and can give another record, than the same prompt read after its shared
@@ -33,9 +38,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from summarise.errors import EvalError
+from summarise.evaluation.harness import add_resample
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = Path(sys.executable).parent / "pytest"
 SUMMARISE = Path(sys.executable).parent / "summarise"
+STORY_NODE = "evals/test_quality.py::test_story"
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
 
@@ -63,10 +72,11 @@ def _record(worktree: Path, cases: list[str], order: str) -> dict[str, Any]:
     if order == "cold":
         for node in nodes:  # a run each: new servers, the prompt read in one piece
             _pytest(worktree, [node])
+        _pytest(worktree, [STORY_NODE])  # the story of the new records, in a run of its own
     else:
-        _pytest(worktree, list(reversed(nodes)))
+        _pytest(worktree, [*reversed(nodes), STORY_NODE])
     outputs = worktree / "evals" / "outputs"
-    missed = [c for c in cases if (outputs / f"{c}.json").stat().st_mtime < started]
+    missed = [c for c in [*cases, "story"] if (outputs / f"{c}.json").stat().st_mtime < started]
     if missed:  # a failed recording leaves the committed record, which must not pass as new
         raise SystemExit(f"not re-recorded: cases {', '.join(missed)}")
     # the worktree's own `summarise eval` re-scores the stored records into its report.json
@@ -103,17 +113,36 @@ def main() -> None:
         help="cold: each case in its own run, read cold; reverse: one run, cases reversed.",
     )
     parser.add_argument("--out", type=Path, help="Also write both reports' scores as JSON here.")
+    parser.add_argument(
+        "--add-to-baseline",
+        action="store_true",
+        help="Add the new sample to this checkout's evals/baseline.json (same pipeline only).",
+    )
+    parser.add_argument(
+        "--from",
+        dest="earlier",
+        type=Path,
+        help="Take the sample from an earlier --out file instead of recording one.",
+    )
     args = parser.parse_args()
 
-    committed: dict[str, Any] = json.loads(_git("show", f"{args.ref}:evals/report.json"))
-    cases = sorted(committed["cases"])
-    with tempfile.TemporaryDirectory(prefix="summarise-resample-") as scratch:
-        worktree = Path(scratch) / "tree"
-        _git("worktree", "add", "--detach", "-q", str(worktree), args.ref)
-        try:
-            resampled = _record(worktree, cases, args.order)
-        finally:
-            _git("worktree", "remove", "--force", str(worktree))
+    if args.earlier:
+        earlier: dict[str, Any] = json.loads(args.earlier.read_text(encoding="utf-8"))
+        committed, resampled = earlier["committed"], _story_checked(earlier["again"])
+        cases = sorted(committed["cases"])
+        label = f"{args.earlier.name}: every case re-recorded {args.order}"
+    else:
+        committed = json.loads(_git("show", f"{args.ref}:evals/report.json"))
+        cases = sorted(committed["cases"])
+        with tempfile.TemporaryDirectory(prefix="summarise-resample-") as scratch:
+            worktree = Path(scratch) / "tree"
+            _git("worktree", "add", "--detach", "-q", str(worktree), args.ref)
+            try:
+                resampled = {**_record(worktree, cases, args.order), "story_resampled": True}
+            finally:
+                _git("worktree", "remove", "--force", str(worktree))
+        commit = _git("rev-parse", "--short", args.ref).strip()
+        label = f"{args.ref} ({commit}) re-recorded {args.order}, {time.strftime('%Y-%m-%d')}"
     print(f"{args.ref}: committed report, then the same cases recorded again ({args.order})")
     print(f"{'field':<11} {'committed':>9} {'again':>9}")
     for field in FIELDS:
@@ -126,6 +155,24 @@ def main() -> None:
         print(f"  {case} again     {_row(resampled, case)}")
     if args.out:
         args.out.write_text(json.dumps({"committed": committed, "again": resampled}, indent=2))
+    if args.add_to_baseline:
+        try:
+            samples = add_resample(ROOT / "evals", resampled, label)
+        except EvalError as exc:
+            raise SystemExit(f"not added to the baseline: {exc}") from exc
+        print(f"added to evals/baseline.json: the gate now reads {samples} samples")
+
+
+def _story_checked(report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` without story scores unless the story was recorded again with its records.
+
+    Runs before the story joined the resample scored the committed story beside the new
+    records: its scores are no second sample of the story.
+    """
+    if report.get("story_resampled"):
+        return report
+    fields = {k: v for k, v in report["fields"].items() if not k.startswith("story_")}
+    return {**report, "fields": fields}
 
 
 if __name__ == "__main__":

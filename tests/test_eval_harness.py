@@ -14,7 +14,7 @@ from summarise.errors import EXIT_EVAL, EXIT_OK, EvalError
 from summarise.evaluation.dataset import load_cases, staleness, write_output
 from summarise.evaluation.drafting import draft_gold, write_gold
 from summarise.evaluation.gold import load_gold_case, write_json_schemas
-from summarise.evaluation.harness import conclude, rescore_stored
+from summarise.evaluation.harness import add_resample, conclude, rescore_stored
 from summarise.evaluation.perfect import record_from_gold
 from summarise.evaluation.report import EvalRun, Gate
 from summarise.prompts import prompt_version
@@ -83,6 +83,49 @@ def test_gate_fails_below_a_floor_and_on_a_drop_past_tolerance() -> None:
     assert any("quotes: F1 0.400 is below its floor" in f for f in failures)
     assert any("entities: F1 fell from 0.800 to 0.700" in f for f in failures)
     assert gate.failures({"quotes": {"f1": 0.6}, "entities": {"f1": 0.78}}, baseline) == []
+
+
+def test_gate_measures_a_drop_from_the_lowest_accepted_sample() -> None:
+    gate = Gate(floors={}, tolerance=0.05)
+    baseline = {
+        "fields": {"entities": {"f1": 0.72}, "quotes": {"f1": 1.0}},
+        "resamples": [{"label": "cold", "fields": {"entities": {"f1": 0.6}}}],
+    }
+    # 0.58 is a drop from the accepted run but within the noise its resample showed
+    assert gate.failures({"entities": {"f1": 0.58}, "quotes": {"f1": 1.0}}, baseline) == []
+    failures = gate.failures({"entities": {"f1": 0.54}, "quotes": {"f1": 0.9}}, baseline)
+    assert failures == [
+        "entities: F1 fell from 0.600, the lowest of its 2 accepted samples, to 0.540 "
+        "(more than the tolerance 0.050)",
+        "quotes: F1 fell from 1.000 to 0.900 (more than the tolerance 0.050)",
+    ]
+
+
+def test_a_resample_joins_the_baseline_until_another_is_accepted(evals_dir: Path) -> None:
+    report, _ = conclude(evals_dir, rescore_stored(evals_dir), accept=True)
+    lower = {**report, "fields": {**report["fields"], "quotes": {"f1": 0.7}}}
+    assert add_resample(evals_dir, lower, "read cold") == 2
+    baseline = json.loads((evals_dir / "baseline.json").read_text(encoding="utf-8"))
+    assert baseline["resamples"][0] == {
+        "label": "read cold",
+        "fields": {
+            **{n: {"f1": r["f1"]} for n, r in report["fields"].items()},
+            "quotes": {"f1": 0.7},
+        },
+    }
+    conclude(evals_dir, rescore_stored(evals_dir))
+    assert "| +0.000 | 0.700 (2) |" in (evals_dir / "report.md").read_text(encoding="utf-8")
+    conclude(evals_dir, rescore_stored(evals_dir), accept=True)
+    baseline = json.loads((evals_dir / "baseline.json").read_text(encoding="utf-8"))
+    assert "resamples" not in baseline
+
+
+def test_a_resample_of_another_pipeline_is_refused(evals_dir: Path) -> None:
+    report, _ = conclude(evals_dir, rescore_stored(evals_dir), accept=True)
+    with pytest.raises(EvalError, match="prompt_version differ"):
+        add_resample(evals_dir, {**report, "prompt_version": "0ld0ld0ld0ld"}, "old")
+    with pytest.raises(EvalError, match="stale"):
+        add_resample(evals_dir, {**report, "stale": {"000": "never recorded"}}, "partial")
 
 
 def test_accept_writes_the_baseline_the_next_run_compares_against(evals_dir: Path) -> None:

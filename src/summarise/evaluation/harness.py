@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from summarise.errors import EvalError
 from summarise.evaluation.dataset import STORY_FILE, load_cases, read_output, staleness
 from summarise.evaluation.gold import load_gold_story
 from summarise.evaluation.report import (
@@ -30,6 +31,7 @@ BASELINE_FILE = "baseline.json"
 GATE_FILE = "quality.toml"
 RERECORD_COMMAND = "pytest --record-mode=rewrite"
 STORY_OUTPUT = "story.json"
+BASELINE_KEYS = ("model", "prompt_version", "schema_version", "fields")
 
 
 def conclude(
@@ -40,8 +42,9 @@ def conclude(
     baseline = read_json(baseline_path)
     report = build_report(run.results, run.stale, run.story)
     if accept and not run.stale:
-        baseline = {k: report[k] for k in ("model", "prompt_version", "schema_version", "fields")}
-        baseline_path.write_text(json.dumps(baseline, indent=2) + "\n", encoding="utf-8")
+        # a new baseline starts with this run alone: resamples of the old one measured other code
+        baseline = {k: report[k] for k in BASELINE_KEYS}
+        _write_json(baseline_path, baseline)
     write_report(evals_dir, report, baseline)
     failures = Gate.load(evals_dir / GATE_FILE).failures(report["fields"], baseline)
     if run.stale:
@@ -68,3 +71,29 @@ def rescore_stored(evals_dir: Path) -> EvalRun:
         story = StoryRecord.model_validate_json(stored_story.read_text(encoding="utf-8"))
         run.story = score_story(load_gold_story(gold_story), story)
     return run
+
+
+def add_resample(evals_dir: Path, report: dict[str, Any], label: str) -> int:
+    """Add ``report``'s field scores to the baseline as another sample; return the sample count.
+
+    A resample is the accepted pipeline recorded again (``benchmarks/resample.py``): same
+    model, prompt and schema, another draw of llama.cpp's noise. The gate then compares a run
+    with each field's lowest sample (:func:`summarise.evaluation.report.lowest_accepted`).
+    Refused when the report is of another pipeline than the baseline, or is partial.
+    """
+    baseline_path = evals_dir / BASELINE_FILE
+    baseline = read_json(baseline_path)
+    if baseline is None:
+        raise EvalError(f"{baseline_path}: no baseline to add a resample to; accept one first")
+    differs = [k for k in BASELINE_KEYS[:3] if report.get(k) != baseline.get(k)]
+    if differs or report.get("stale"):
+        why = f"its {', '.join(differs)} differ" if differs else "it has stale cases"
+        raise EvalError(f"not a resample of the accepted baseline: {why}")
+    fields = {name: {"f1": row["f1"]} for name, row in report["fields"].items()}
+    baseline["resamples"] = [*baseline.get("resamples", []), {"label": label, "fields": fields}]
+    _write_json(baseline_path, baseline)
+    return 1 + len(baseline["resamples"])
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
