@@ -86,6 +86,9 @@ def _naive_schema() -> Any:
     class EntityDraft(schema.EntityDraft):
         """A person, organisation or place the article names."""
 
+        name: str = Field(  # the pipeline's example is no longer a seed's name
+            description="Canonical full name, spelled correctly, e.g. 'Pete Hegseth'."
+        )
         mentions: list[str] = Field(
             min_length=1,
             description="Just the name as spelled in the article, each spelling once, "

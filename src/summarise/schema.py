@@ -58,10 +58,14 @@ on seed 000, and every gold case has at least five required facts."""
 # The model names an entity once; the article's spellings of the name are found by code
 # (summarise.mentions), not copied: copying them cost a quarter of an entity's answer tokens.
 # (A draft's docstring is prompt text, sent as the tool schema's description: keep it short.)
+# The name's example is a person no eval article names. With seed 000's 'Pete Hegseth' there, the
+# model listed the example itself as case 006's only entity (a list article on US state laws) in
+# main's cold sample and in three recorded variants; with this one, 006 listed its states in both
+# samples.
 class EntityDraft(_Strict):
     """A person, organisation or place the article names."""
 
-    name: str = Field(description="Canonical full name, spelled correctly, e.g. 'Pete Hegseth'.")
+    name: str = Field(description="Canonical full name, spelled correctly, e.g. 'Jacinda Ardern'.")
     type: EntityType = Field(description="person, organisation, place or other.")
     role: str = Field(description="Who or what it is in this story, a few words.")
 
