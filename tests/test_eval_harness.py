@@ -16,7 +16,7 @@ from summarise.evaluation.drafting import draft_gold, write_gold
 from summarise.evaluation.gold import load_gold_case, write_json_schemas
 from summarise.evaluation.harness import add_resample, conclude, rescore_stored
 from summarise.evaluation.perfect import record_from_gold
-from summarise.evaluation.report import EvalRun, Gate
+from summarise.evaluation.report import EvalRun, Gate, lowest_accepted
 from summarise.prompts import prompt_version
 from summarise.schema import Record, schema_hash
 
@@ -126,6 +126,24 @@ def test_a_resample_of_another_pipeline_is_refused(evals_dir: Path) -> None:
         add_resample(evals_dir, {**report, "prompt_version": "0ld0ld0ld0ld"}, "old")
     with pytest.raises(EvalError, match="stale"):
         add_resample(evals_dir, {**report, "stale": {"000": "never recorded"}}, "partial")
+    fewer = dict(list(report["cases"].items())[1:])
+    with pytest.raises(EvalError, match="cases differ"):
+        add_resample(evals_dir, {**report, "cases": fewer}, "one case fewer")
+
+
+def test_a_resample_needs_an_accepted_baseline(evals_dir: Path) -> None:
+    report, _ = conclude(evals_dir, rescore_stored(evals_dir))
+    with pytest.raises(EvalError, match="accept one first"):
+        add_resample(evals_dir, report, "too early")
+
+
+def test_a_field_only_a_resample_scored_is_gated_on_that_sample_alone() -> None:
+    baseline = {
+        "fields": {"quotes": {"f1": 1.0}},
+        "resamples": [{"label": "with story", "fields": {"story_agreement": {"f1": 0.2}}}],
+    }
+    assert lowest_accepted(baseline) == {"quotes": (1.0, 1), "story_agreement": (0.2, 1)}
+    assert lowest_accepted(None) == {}
 
 
 def test_accept_writes_the_baseline_the_next_run_compares_against(evals_dir: Path) -> None:

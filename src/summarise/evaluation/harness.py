@@ -8,7 +8,6 @@ takes seconds.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from summarise.evaluation.report import (
     Gate,
     build_report,
     read_json,
+    write_json,
     write_report,
 )
 from summarise.evaluation.scorers import score_case
@@ -31,7 +31,8 @@ BASELINE_FILE = "baseline.json"
 GATE_FILE = "quality.toml"
 RERECORD_COMMAND = "pytest --record-mode=rewrite"
 STORY_OUTPUT = "story.json"
-BASELINE_KEYS = ("model", "prompt_version", "schema_version", "fields")
+PIPELINE_KEYS = ("model", "prompt_version", "schema_version")
+"""What a baseline's samples must share: the model and the request it was sent."""
 
 
 def conclude(
@@ -42,9 +43,14 @@ def conclude(
     baseline = read_json(baseline_path)
     report = build_report(run.results, run.stale, run.story)
     if accept and not run.stale:
-        # a new baseline starts with this run alone: resamples of the old one measured other code
-        baseline = {k: report[k] for k in BASELINE_KEYS}
-        _write_json(baseline_path, baseline)
+        # A new baseline starts with this run alone. Its resamples are dropped even when the
+        # hashes match: they cover the request, not the code that turns an answer into a record.
+        baseline = {
+            **{k: report[k] for k in PIPELINE_KEYS},
+            "cases": sorted(report["cases"]),
+            "fields": report["fields"],
+        }
+        write_json(baseline_path, baseline)
     write_report(evals_dir, report, baseline)
     failures = Gate.load(evals_dir / GATE_FILE).failures(report["fields"], baseline)
     if run.stale:
@@ -79,21 +85,22 @@ def add_resample(evals_dir: Path, report: dict[str, Any], label: str) -> int:
     A resample is the accepted pipeline recorded again (``benchmarks/resample.py``): same
     model, prompt and schema, another draw of llama.cpp's noise. The gate then compares a run
     with each field's lowest sample (:func:`summarise.evaluation.report.lowest_accepted`).
-    Refused when the report is of another pipeline than the baseline, or is partial.
+    Refused when the report is of another pipeline or another set of cases than the baseline,
+    or has stale cases. It may lack fields (a resample that did not record the story); those
+    fields keep the samples they have. The hashes cannot tell whether the code that turns an
+    answer into a record changed: resample the commit whose run was accepted.
     """
     baseline_path = evals_dir / BASELINE_FILE
     baseline = read_json(baseline_path)
     if baseline is None:
         raise EvalError(f"{baseline_path}: no baseline to add a resample to; accept one first")
-    differs = [k for k in BASELINE_KEYS[:3] if report.get(k) != baseline.get(k)]
+    differs = [k for k in PIPELINE_KEYS if report.get(k) != baseline.get(k)]
+    if sorted(report.get("cases", {})) != baseline.get("cases"):
+        differs.append("cases")
     if differs or report.get("stale"):
         why = f"its {', '.join(differs)} differ" if differs else "it has stale cases"
         raise EvalError(f"not a resample of the accepted baseline: {why}")
     fields = {name: {"f1": row["f1"]} for name, row in report["fields"].items()}
     baseline["resamples"] = [*baseline.get("resamples", []), {"label": label, "fields": fields}]
-    _write_json(baseline_path, baseline)
+    write_json(baseline_path, baseline)
     return 1 + len(baseline["resamples"])
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -264,8 +264,13 @@ def write_report(
     folder: Path, report: Mapping[str, Any], baseline: Mapping[str, Any] | None
 ) -> None:
     """Write ``report.json`` and ``report.md`` into ``folder``."""
-    (folder / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_json(folder / "report.json", report)
     (folder / "report.md").write_text(to_markdown(report, baseline), encoding="utf-8")
+
+
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` as indented JSON, as the committed eval files are (reviewed in diffs)."""
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
