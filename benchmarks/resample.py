@@ -129,10 +129,10 @@ def main() -> None:
 
     if args.earlier:
         earlier: dict[str, Any] = json.loads(args.earlier.read_text(encoding="utf-8"))
-        committed, resampled = earlier["committed"], _story_checked(earlier["again"])
+        committed, resampled = earlier["committed"], earlier["again"]
         cases = sorted(committed["cases"])
         order = resampled.get("order", "cold")  # the files written before the key are all cold
-        source = f"{args.earlier.name}"
+        source = args.earlier.name
     else:
         committed = json.loads(_git("show", f"{args.ref}:evals/report.json"))
         cases = sorted(committed["cases"])
@@ -141,7 +141,7 @@ def main() -> None:
             _git("worktree", "add", "--detach", "-q", str(worktree), args.ref)
             try:
                 recorded = _record(worktree, cases, args.order)
-                resampled = {**recorded, "order": args.order, "story_resampled": True}
+                resampled = {**recorded, "order": args.order}
             finally:
                 _git("worktree", "remove", "--force", str(worktree))
         order = args.order
@@ -171,18 +171,6 @@ def main() -> None:
         print("evals/report.md rewritten; gate: " + ("passes" if not failures else "FAILS"))
         for failure in failures:
             print(f"  {failure}")
-
-
-def _story_checked(report: dict[str, Any]) -> dict[str, Any]:
-    """``report`` without story scores unless the story was recorded again with its records.
-
-    Runs before the story joined the resample scored the committed story beside the new
-    records: its scores are no second sample of the story.
-    """
-    if report.get("story_resampled"):
-        return report
-    fields = {k: v for k, v in report["fields"].items() if not k.startswith("story_")}
-    return {**report, "fields": fields}
 
 
 if __name__ == "__main__":
