@@ -161,9 +161,9 @@ def test_embedded_servers_keep_their_prompt_state_under_the_cache_folder(
     seen: dict[str, Any] = {}
 
     @contextmanager
-    def fake_serve(gguf: Path, count: int, **options: Any) -> Iterator[list[str]]:
+    def fake_serve(gguf: Path, count: int, **options: Any) -> Iterator[embedded.Servers]:
         seen.update(options)
-        yield ["http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1"]
+        yield embedded.Servers(urls=["http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1"])
 
     monkeypatch.setenv("SUMMARISE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(embedded, "serve_several", fake_serve)
@@ -175,3 +175,14 @@ def test_embedded_servers_keep_their_prompt_state_under_the_cache_folder(
     stores = seen["prefix_stores"]
     expected = None if stems is None else [tmp_path / "prefixes" / stem for stem in stems]
     assert stores == expected
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_a_lost_connection_names_why_the_embedded_server_stopped() -> None:
+    settings = BackendSettings(kind="embedded", model="m", http_retries=0)
+    backend = Backend(settings, UNREACHABLE, why_stopped=lambda: "it was killed by SIGILL")
+    with pytest.raises(BackendError) as raised:
+        backend.extract([{"role": "user", "content": "hello"}])
+    assert str(raised.value) == (
+        f"the embedded model server at {UNREACHABLE} stopped: it was killed by SIGILL"
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,34 @@ def test_model_path_env_to_missing_file(gguf: Path, monkeypatch: pytest.MonkeyPa
 
 def test_no_path_falls_back_to_the_bundled_model(parts: dict[str, Path]) -> None:
     assert embedded.model_path(None).read_bytes() == JOINED
+
+
+def _ended(code: str) -> subprocess.Popen[bytes]:
+    """A real child process that ran ``code`` and has ended."""
+    process = subprocess.Popen([sys.executable, "-c", code])
+    process.wait(timeout=30)
+    return process
+
+
+def test_servers_running_report_nothing() -> None:
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert embedded.Servers(urls=["u"], processes=[process]).stopped() is None
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_server_killed_by_sigill_is_named_with_what_to_do() -> None:
+    crashed = _ended("import os, signal; os.kill(os.getpid(), signal.SIGILL)")
+    note = embedded.Servers(urls=["u"], processes=[crashed]).stopped()
+    assert note is not None
+    assert "SIGILL" in note and "illegal instruction" in note and "reinstall" in note
+
+
+@pytest.mark.parametrize(
+    ("returncode", "expected"),
+    [(1, "exited with code 1"), (-9, "SIGKILL (out of memory"), (-15, "SIGTERM"), (-200, "200")],
+)
+def test_exit_note_names_the_code_or_signal(returncode: int, expected: str) -> None:
+    assert expected in embedded.exit_note(returncode)

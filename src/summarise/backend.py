@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,15 +106,25 @@ class Backend:
     """A connected model: turns chat messages into a validated :class:`RecordDraft`."""
 
     def __init__(
-        self, settings: BackendSettings, base_url: str | None, *, repair_url: str | None = None
+        self,
+        settings: BackendSettings,
+        base_url: str | None,
+        *,
+        repair_url: str | None = None,
+        why_stopped: Callable[[], str | None] | None = None,
     ) -> None:
-        """Connect to ``base_url``; repairs go to ``repair_url`` if given (see :func:`connect`)."""
+        """Connect to ``base_url``; repairs go to ``repair_url`` if given (see :func:`connect`).
+
+        ``why_stopped`` tells, for a server this process runs, why it is no longer running (see
+        :meth:`summarise.embedded.Servers.stopped`), so a lost connection names the cause.
+        """
         import instructor
         import openai
 
         # instructor logs each failed attempt at ERROR; the user gets one line from us instead.
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
         self.settings = settings
+        self._why_stopped = why_stopped
         self._openai = openai
         self._raw = self._open(base_url)
         mode = instructor.Mode.TOOLS_STRICT if settings.kind == "openai" else instructor.Mode.TOOLS
@@ -216,6 +226,9 @@ class Backend:
         if isinstance(exc, self._openai.APITimeoutError):
             return self._error(f"the model server at {where} timed out")
         if isinstance(exc, self._openai.APIConnectionError):
+            stopped = self._why_stopped() if self._why_stopped else None
+            if stopped:
+                return self._error(f"the embedded model server at {where} stopped: {stopped}")
             return self._error(f"cannot reach the model server at {where}")
         if isinstance(exc, self._openai.APIStatusError):
             # The server's own message, not openai's "Error code: 500 - {repr of the body}".
@@ -256,8 +269,6 @@ def connect(
     # and on disk between runs (see summarise.prefix_store).
     folder = cache_dir() / "prefixes"
     stores = [folder / "record", folder / "repair"] if settings.keep_prefix else None
-    with embedded.serve_several(gguf, 2, progress=progress, prefix_stores=stores) as (
-        url,
-        repair_url,
-    ):
-        yield Backend(settings, url, repair_url=repair_url)
+    with embedded.serve_several(gguf, 2, progress=progress, prefix_stores=stores) as servers:
+        url, repair_url = servers.urls
+        yield Backend(settings, url, repair_url=repair_url, why_stopped=servers.stopped)

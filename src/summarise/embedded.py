@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -140,6 +142,47 @@ def _wait_until_ready(process: subprocess.Popen[bytes], port: int, deadline_s: f
     raise ModelUnavailable(f"the embedded model server did not start within {deadline_s:.0f} s")
 
 
+def exit_note(returncode: int) -> str:
+    """Why a server process ended, in words a user can act on.
+
+    Why: the client only sees a dropped connection ("cannot reach the model server"), which
+    points at the network when the cause is the process. Seen here: llama.cpp compiled with
+    ``-march=native`` on a CPU that lists AMX, under a hypervisor that refuses the instruction,
+    dies of SIGILL on its first long prompt.
+    """
+    if returncode >= 0:
+        return f"it exited with code {returncode}"
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    if name == "SIGILL":
+        return (
+            "it was killed by SIGILL (illegal instruction): llama.cpp was built for a CPU "
+            "feature this machine refuses; reinstall llama-cpp-python as README's set-up "
+            "does (it builds without AMX)"
+        )
+    if name == "SIGKILL":
+        return "it was killed by SIGKILL (out of memory, or killed by hand)"
+    return f"it was killed by {name}"
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Running servers: their base URLs, and a way to tell why one stopped."""
+
+    urls: list[str]
+    processes: Sequence[subprocess.Popen[bytes]] = ()
+
+    def stopped(self) -> str | None:
+        """Why the first server that is no longer running stopped; None while all run."""
+        for process in self.processes:
+            returncode = process.poll()
+            if returncode is not None:
+                return exit_note(returncode)
+        return None
+
+
 @contextmanager
 def serve(
     gguf: Path,
@@ -152,8 +195,8 @@ def serve(
     """Serve ``gguf`` with llama.cpp on a free loopback port; yield its OpenAI base URL."""
     with serve_several(
         gguf, 1, threads=threads, progress=progress, verbose=verbose, lazy_grammar=lazy_grammar
-    ) as urls:
-        yield urls[0]
+    ) as servers:
+        yield servers.urls[0]
 
 
 @contextmanager
@@ -166,8 +209,8 @@ def serve_several(
     verbose: bool = False,
     lazy_grammar: bool = True,
     prefix_stores: Sequence[Path] | None = None,
-) -> Iterator[list[str]]:
-    """Serve ``gguf`` from ``count`` servers, started together; yield their base URLs.
+) -> Iterator[Servers]:
+    """Serve ``gguf`` from ``count`` servers, started together; yield them (:class:`Servers`).
 
     The weights are memory-mapped, so each extra server costs its KV cache and buffers, not a
     second copy of the model; all are started before any is waited for, so they load at once.
@@ -214,7 +257,10 @@ def serve_several(
             started.append((process, port))
         for process, port in started:
             _wait_until_ready(process, port, deadline_s=180)
-        yield [f"http://127.0.0.1:{port}/v1" for _, port in started]
+        yield Servers(
+            urls=[f"http://127.0.0.1:{port}/v1" for _, port in started],
+            processes=[process for process, _ in started],
+        )
     finally:
         for process, _ in started:
             process.terminate()
