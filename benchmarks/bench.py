@@ -43,13 +43,21 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def _f1_by_field(record: Any, name: str) -> dict[str, float]:
-    """The eval's per-field F1 of a record of seed ``name`` against its hand-written gold."""
+    """The eval's per-field F1 of a record of seed ``name`` against its hand-written gold.
+
+    With ``key_points_lead``: the key-point F1 of the article's first sentences in place of the
+    record's key points, as many as it lists (the scorer's lead baseline), so a contestant's key
+    points can be told from the length of its list.
+    """
     from summarise.evaluation.gold import load_gold_case
     from summarise.evaluation.scorers import score_case
 
     gold = load_gold_case(ROOT / "evals" / "gold" / f"{name.split('_')[0]}.yaml")
     text = (ROOT / "evals" / "articles" / name).read_text(encoding="utf-8")
-    return {field: round(s.f1, 3) for field, s in score_case(gold, record, text).items()}
+    scores = score_case(gold, record, text)
+    f1 = {field: round(s.f1, 3) for field, s in scores.items()}
+    f1["key_points_lead"] = round(scores["key_points"].details["lead_f1"], 3)
+    return f1
 
 
 def _naive_record(draft: Any, text: str, seconds: float) -> Any:
@@ -294,7 +302,7 @@ def main() -> None:
         for field in next(iter(articles))["naive"]["f1"]:
             before = statistics.fmean(a["naive"]["f1"][field] for a in articles)
             after = statistics.fmean(a["pipeline"]["f1"][field] for a in articles)
-            print(f"  {field:<11} {before:.3f} -> {after:.3f}")
+            print(f"  {field:<15} {before:.3f} -> {after:.3f}")
     print(
         f"summarise --help {results['cli_help_s']:.3f} s, --version "
         f"{results['cli_version_s']:.3f} s, pytest evals/ {results['pytest_evals_s']:.1f} s"

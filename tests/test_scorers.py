@@ -34,6 +34,7 @@ from summarise.evaluation.scorers import (
     score_stances,
 )
 from summarise.schema import Check, Entity, Figure, Quote, Record, Stance
+from summarise.sentences import Sentences
 
 SOURCE = """\
 NATO leaders meeting in The Hague on June 24\u201325 agreed to raise defence spending to 5% of \
@@ -557,3 +558,27 @@ def test_align_greedy(
 def test_align_rejects_out_of_range(similarity: float, threshold: float) -> None:
     with pytest.raises(ValueError, match="must be in"):
         align(["a"], ["x"], lambda g, p: similarity, threshold)
+
+
+# --- The lead baseline of key points -----------------------------------------------------------
+
+
+def _with_key_points(record: Record, key_points: list[str]) -> Record:
+    """``record`` with these key points and a headline and summary that state no gold fact."""
+    return record.model_copy(
+        update={"key_points": key_points, "headline": "News", "summary": "Leaders met."}
+    )
+
+
+def test_key_points_that_are_the_lead_score_the_lead(perfect: Record) -> None:
+    lead = list(Sentences.of(SOURCE))[:2]
+    assert lead[1] == "US Defense Secretary Pete Hegseth welcomed the deal."
+    score = SCORERS["key_points"](GOLD, _with_key_points(perfect, lead), SOURCE)
+    assert score.details["lead_f1"] == pytest.approx(score.f1)
+
+
+def test_key_points_that_state_what_the_lead_leaves_out_beat_it(perfect: Record) -> None:
+    facts = [point.text for point in GOLD.key_points if not point.optional]
+    score = SCORERS["key_points"](GOLD, _with_key_points(perfect, facts), SOURCE)
+    assert score.f1 == 1.0
+    assert score.details["lead_f1"] < 0.9  # the first three sentences never name Spain's refusal

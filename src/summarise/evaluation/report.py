@@ -21,7 +21,11 @@ from summarise.errors import EvalError
 from summarise.evaluation.scorers import SCORERS, FieldScore
 from summarise.schema import Record
 
-HEADLINE_DETAILS = {"stances": ("f_avg", "macro_f1"), "grounding": ("hallucinations", "repaired")}
+HEADLINE_DETAILS = {
+    "stances": ("f_avg", "macro_f1"),
+    "key_points": ("lead_f1",),
+    "grounding": ("hallucinations", "repaired"),
+}
 
 
 @dataclass(frozen=True)

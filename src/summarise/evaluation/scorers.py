@@ -39,7 +39,7 @@ from summarise.evaluation.align import (
     coverage,
     name_similarity,
 )
-from summarise.evaluation.gold import GoldCase
+from summarise.evaluation.gold import GoldCase, GoldKeyPoint
 from summarise.grounding import (
     NormalisedSource,
     check_figure,
@@ -58,6 +58,7 @@ from summarise.schema import (
     StanceDraft,
     StanceLabel,
 )
+from summarise.sentences import Sentences
 
 __all__ = [
     "SCORERS", "FieldScore", "Scorer", "prf", "ratio", "score_case", "score_entities",
@@ -263,10 +264,37 @@ def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
 
     Not one to one: one summary sentence may state two facts, and that is no fault. recall =
     covered non-optional facts / non-optional facts; precision = predicted key points covering
-    some gold fact (optional ones included) / predicted key points.
+    some gold fact (optional ones included) / predicted key points. ``details['lead_f1']``: the
+    F1 the same record would get with the article's first sentences as its key points (as many
+    as it lists, at least one), the trivial baseline of news summarisation: news puts its main
+    facts first, so a list of key points is worth something only where it beats the lead.
+    """
+    precision, recall, missed, idle = _key_point_coverage(gold, record.key_points, record)
+    lead = list(Sentences.of(source))[: max(len(record.key_points), 1)]
+    lead_precision, lead_recall, _, _ = _key_point_coverage(gold, lead, record)
+    reasons = [
+        *(f"missed gold key point {_clip(p.text)!r}" for p in missed),
+        *(f"predicted key point matches no gold fact {_clip(k)!r}" for k in idle),
+    ]
+    return FieldScore(
+        "key_points",
+        precision,
+        recall,
+        _harmonic(precision, recall),
+        tuple(reasons),
+        {"lead_f1": _harmonic(lead_precision, lead_recall)},
+    )
+
+
+def _key_point_coverage(
+    gold: GoldCase, key_points: Sequence[str], record: Record
+) -> tuple[float, float, list[GoldKeyPoint], list[str]]:
+    """Precision, recall, missed gold facts and idle key points of ``key_points``.
+
+    Each read beside the record's summary sentences and headline (see :func:`score_key_points`).
     """
     statements = [
-        *record.key_points,
+        *key_points,
         *(s for s in _SENTENCE_END.split(record.summary) if s.strip()),
         record.headline,
     ]
@@ -276,15 +304,10 @@ def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
 
     required = [p for p in gold.key_points if not p.optional]
     missed = [p for p in required if not covered(p.text, statements)]
-    idle = [k for k in record.key_points if not any(covered(p.text, [k]) for p in gold.key_points)]
+    idle = [k for k in key_points if not any(covered(p.text, [k]) for p in gold.key_points)]
     recall = ratio(len(required) - len(missed), len(required), 1.0)
-    kept = len(record.key_points) - len(idle)
-    precision = ratio(kept, len(record.key_points), 0.0 if required else 1.0)
-    reasons = [
-        *(f"missed gold key point {_clip(p.text)!r}" for p in missed),
-        *(f"predicted key point matches no gold fact {_clip(k)!r}" for k in idle),
-    ]
-    return FieldScore("key_points", precision, recall, _harmonic(precision, recall), tuple(reasons))
+    precision = ratio(len(key_points) - len(idle), len(key_points), 0.0 if required else 1.0)
+    return precision, recall, missed, idle
 
 
 # --- Whole record -----------------------------------------------------------------------------
