@@ -187,3 +187,9 @@ def test_a_server_killed_by_sigill_is_named_with_what_to_do() -> None:
 )
 def test_exit_note_names_the_code_or_signal(returncode: int, expected: str) -> None:
     assert expected in embedded.exit_note(returncode)
+
+
+def test_a_server_that_dies_while_loading_says_why() -> None:
+    crashed = _ended("import os, signal; os.kill(os.getpid(), signal.SIGILL)")
+    with pytest.raises(ModelUnavailable, match="stopped while loading: it was killed by SIGILL"):
+        embedded._wait_until_ready(crashed, port=1, deadline_s=5)

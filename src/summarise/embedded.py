@@ -132,7 +132,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], port: int, deadline_s: f
     while time.monotonic() < stop:
         if process.poll() is not None:
             raise ModelUnavailable(
-                f"the embedded model server exited while loading (code {process.returncode})"
+                f"the embedded model server stopped while loading: {exit_note(process.returncode)}"
             )
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
