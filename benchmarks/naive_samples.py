@@ -13,6 +13,14 @@ warm; this script asks it again for every eval article, each in a server of its 
 prints each field's mean F1 over both naive samples beside the pipeline's two: the committed
 eval report (recorded warm) and a cold resample. A difference between the contestants that is
 smaller than the difference between one contestant's two samples is not a finding.
+
+It then compares the two contestants case by case (:mod:`summarise.evaluation.paired`): each
+field's mean difference, its 95% bootstrap interval and a sign-flip test over the cases, so a
+verdict says whether a gap can be told from sampling noise on this many cases. To re-read
+naive samples stored by an earlier ``--out`` instead of asking the model again (seconds):
+
+    .venv/bin/python benchmarks/naive_samples.py --naive-from benchmarks/naive-samples.json \
+        --pipeline-resample benchmarks/resample-neutral-name-cold.json
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ from typing import Any
 
 from bench import ROOT, SEEDS, naive_call
 
+from summarise.evaluation.paired import paired_difference
+
+NAIVE = ("naive batch", "naive cold")
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
 
@@ -60,6 +71,22 @@ def _mean(sample: dict[str, dict[str, float]], field: str, cases: list[str]) -> 
     return statistics.fmean(sample[case][field] for case in cases)
 
 
+def _print_paired(samples: dict[str, dict[str, dict[str, float]]], cases: list[str]) -> None:
+    """Pipeline against naive, case by case, each case the mean of a contestant's samples."""
+    print(f"\npipeline - naive over the {len(cases)} cases, 95% interval, sign-flip p:")
+    for field in FIELDS:
+        pipeline, naive = (
+            {c: [s[c][field] for name, s in samples.items() if name.startswith(who)] for c in cases}
+            for who in ("pipeline", "naive")
+        )
+        found = paired_difference(pipeline, naive)
+        verdict = {"a": "pipeline better", "b": "naive better"}.get(found.verdict, found.verdict)
+        print(
+            f"{field:<11}{found.mean:+8.3f}  [{found.low:+.3f}, {found.high:+.3f}]"
+            f"  p={found.p_value:.3f}  {verdict}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -74,13 +101,23 @@ def main() -> None:
         required=True,
         help="What benchmarks/resample.py --out wrote: the pipeline's cold sample.",
     )
+    parser.add_argument(
+        "--naive-from",
+        type=Path,
+        help="Read both naive samples from a file an earlier --out wrote, instead of asking "
+        "the model again.",
+    )
     parser.add_argument("--out", type=Path, help="Also write every sample's scores here.")
     args = parser.parse_args()
 
     resampled = json.loads(args.pipeline_resample.read_text(encoding="utf-8"))
+    if args.naive_from:
+        stored = json.loads(args.naive_from.read_text(encoding="utf-8"))
+        naive = {name: stored[name] for name in NAIVE}
+    else:
+        naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), _naive_cold()), strict=True))
     samples = {
-        "naive batch": _from_bench(args.naive_batch),
-        "naive cold": _naive_cold(),
+        **naive,
         "pipeline committed": _from_report(resampled["committed"]),
         "pipeline cold": _from_report(resampled["again"]),
     }
@@ -90,6 +127,7 @@ def main() -> None:
     for field in FIELDS:
         means = "".join(f"{_mean(s, field, cases):>20.3f}" for s in samples.values())
         print(f"{field:<11}{means}")
+    _print_paired(samples, cases)
     if args.out:
         args.out.write_text(json.dumps(samples, indent=2) + "\n", encoding="utf-8")
 
