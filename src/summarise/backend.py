@@ -15,6 +15,7 @@ backend is opened, never at CLI start.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -127,7 +128,7 @@ class Backend:
         self._why_stopped = why_stopped
         self._openai = openai
         self._raw = self._open(base_url)
-        mode = instructor.Mode.TOOLS_STRICT if settings.kind == "openai" else instructor.Mode.TOOLS
+        mode = instructor.Mode.TOOLS
         self._client: instructor.Instructor = instructor.from_openai(self._raw, mode=mode)
         self._repair_client = self._client
         if repair_url:
@@ -135,12 +136,20 @@ class Backend:
         self.model = settings.model or self._first_served_model()
 
     def _open(self, base_url: str | None) -> openai.OpenAI:
-        return self._openai.OpenAI(
+        client = self._openai.OpenAI(
             api_key=self.settings.api_key or "not-needed",
             base_url=base_url,
             timeout=REQUEST_TIMEOUT_S,
             max_retries=self.settings.http_retries,
         )
+        if self.settings.kind == "openai":
+            # instructor 1.17 maps Mode.TOOLS_STRICT to plain TOOLS and keeps its own ``strict``
+            # argument for validation, so no instructor setting puts "strict": true on the tool.
+            # OpenAI gets it here, below instructor; compatible servers differ in what they make
+            # of it, so only OpenAI is asked.
+            create = client.chat.completions.create
+            client.chat.completions.create = _asking_strict(create)  # type: ignore[method-assign]
+        return client
 
     def _first_served_model(self) -> str:
         """A compatible server given no model name: use the first one it serves."""
@@ -247,6 +256,23 @@ class Backend:
         """A server may echo the key back in its error text; it never reaches the user."""
         key = self.settings.api_key
         return BackendError(message.replace(key, "[key]") if key else message)
+
+
+def _asking_strict(create: Callable[..., Any]) -> Callable[..., Any]:
+    """``create`` with every function tool marked strict (OpenAI's structured outputs)."""
+
+    @functools.wraps(create)
+    def strict_create(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("tools"):
+            kwargs["tools"] = [
+                {**tool, "function": {**tool["function"], "strict": True}}
+                if tool.get("type") == "function"
+                else tool
+                for tool in kwargs["tools"]
+            ]
+        return create(*args, **kwargs)
+
+    return strict_create
 
 
 def _first_line(text: str, limit: int = 300) -> str:
