@@ -15,17 +15,18 @@ A pronoun at the verb (``he said``, ``He added:``) stands for the person named l
 quotation: a person of the record, or anyone the article names at a speech verb, with or without
 a quotation there (``Abney said Wednesday that she arrived early.`` ... ``"...," she said``),
 since the model does not list every person a story quotes. The name at the verb is then made
-canonical: the record's entity it belongs to (by
-the article's spellings of it, :mod:`summarise.mentions`, or a surname close enough for the
-misspellings of machine translation: "Heggsth", "Rut"), else the article's fuller form of it
-("Mann" → "Michael Mann"), else the name as written. ``None`` when the article names nobody;
-the record then says :data:`UNNAMED`.
+canonical: the record's entity it belongs to (by the article's spellings of it,
+:mod:`summarise.mentions`, or a surname close enough for the misspellings of machine
+translation: "Heggsth", "Rut"; never one with another given name), else the article's fuller
+form of it ("Mann" → "Michael Mann"), else the name as written. ``None`` when the article
+names nobody; the record then says :data:`UNNAMED`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -118,6 +119,8 @@ _NOT_NAMES = frozenset(
     ]
 )
 """Capitalised words that start sentences, not names: "But Gates said" is Gates."""
+_INITIAL = re.compile(r"[A-Z]\.")
+"""A middle initial: "M." in "Brian M. Good"."""
 _SURNAME_SIMILARITY = 75.0
 _WORDS_AFTER_VERB = 4
 _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
@@ -318,8 +321,7 @@ def _speakers_named_at_verbs(
     spans = [(q.start, q.end) for q in quotations]
     found: list[_Mention] = []
     for verb in _SPEECH_VERB.finditer(source):
-        inside = bisect.bisect_right(spans, (verb.start(), len(source))) - 1
-        if inside >= 0 and spans[inside][0] <= verb.start() < spans[inside][1]:
+        if _inside(spans, verb.start()):
             continue
         named = _at_verb(source, article.sentence_start_before(verb.start()), verb.end())
         if named is None or not named[1] or named[0] != verb.start():
@@ -358,7 +360,7 @@ def _canonical(
         if _same_surname(surname, last) and _same_given_name(given, first):
             return f"{first} {last}", True
     # Keep a middle initial: "Brian M. Good", not "M. Good".
-    width = 3 if len(kept) >= 3 and re.fullmatch(r"[A-Z]\.", kept[-2]) else 2
+    width = 3 if len(kept) >= 3 and _INITIAL.fullmatch(kept[-2]) else 2
     name = " ".join(kept[-width:]) if kept else words
     return name, len(kept) >= 2  # "Hashem Ahelbarra" may be "he" later; "NATO" may not
 
@@ -369,7 +371,7 @@ def _same_surname(written: str, known: str) -> bool:
 
 def _given_name(words: Sequence[str]) -> str | None:
     """The given name before a surname, past a middle initial; ``None`` for a surname alone."""
-    if len(words) >= 3 and re.fullmatch(r"[A-Z]\.", words[-2]):
+    if len(words) >= 3 and _INITIAL.fullmatch(words[-2]):
         return words[-3]
     return words[-2] if len(words) >= 2 else None
 
@@ -401,7 +403,12 @@ def _person_mentions(
             continue
         for form in {*forms[entity.name], entity.name.split()[-1]}:
             for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", source):
-                inside = bisect.bisect_right(spans, (match.start(), len(source))) - 1
-                if inside < 0 or not spans[inside][0] <= match.start() < spans[inside][1]:
+                if not _inside(spans, match.start()):
                     found.append(_Mention(match.start(), entity.name))
     return sorted(found, key=lambda m: m.start)
+
+
+def _inside(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls inside one of the sorted, disjoint ``spans`` (the quotations)."""
+    at = bisect.bisect_right(spans, (offset, sys.maxsize)) - 1
+    return at >= 0 and spans[at][0] <= offset < spans[at][1]
