@@ -39,8 +39,8 @@ NAIVE = ("naive batch", "naive cold")
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
 
-def _naive_cold() -> dict[str, dict[str, float]]:
-    """Each eval article's naive record, read cold in a new server, scored per field."""
+def _naive_cold(cases: list[str] | None = None) -> dict[str, dict[str, float]]:
+    """Each eval article's naive record (or only ``cases``'), read cold in a new server."""
     from summarise.backend import BackendSettings
     from summarise.embedded import model_path, serve
 
@@ -48,6 +48,8 @@ def _naive_cold() -> dict[str, dict[str, float]]:
     model = BackendSettings.from_environment(model_path=str(gguf), environ={}).model or ""
     scores: dict[str, dict[str, float]] = {}
     for article in SEEDS:
+        if cases and article.name[:3] not in cases:
+            continue
         with serve(gguf, lazy_grammar=False) as url:  # as bench.py serves the naive call
             answer = naive_call(url, model, article.read_text(encoding="utf-8"), article.name)
         scores[article.name[:3]] = answer["f1"]
@@ -71,19 +73,29 @@ def _mean(sample: dict[str, dict[str, float]], field: str, cases: list[str]) -> 
     return statistics.fmean(sample[case][field] for case in cases)
 
 
-def _print_paired(samples: dict[str, dict[str, dict[str, float]]], cases: list[str]) -> None:
-    """Pipeline against naive, case by case, each case the mean of a contestant's samples."""
-    print(f"\npipeline - naive over the {len(cases)} cases, 95% interval, sign-flip p:")
+def _print_paired(samples: dict[str, dict[str, dict[str, float]]]) -> None:
+    """Pipeline against naive, case by case, each case the mean of a contestant's samples.
+
+    Every case both contestants have a sample of counts, whatever number of samples each has.
+    """
+    print("\npipeline - naive, case by case (mean of each side's samples), 95% interval, p:")
     for field in FIELDS:
         pipeline, naive = (
-            {c: [s[c][field] for name, s in samples.items() if name.startswith(who)] for c in cases}
+            {
+                case: [
+                    s[case][field]
+                    for name, s in samples.items()
+                    if name.startswith(who) and case in s
+                ]
+                for case in set().union(*(s for name, s in samples.items() if name.startswith(who)))
+            }
             for who in ("pipeline", "naive")
         )
         found = paired_difference(pipeline, naive)
         verdict = {"a": "pipeline better", "b": "naive better"}.get(found.verdict, found.verdict)
         print(
             f"{field:<11}{found.mean:+8.3f}  [{found.low:+.3f}, {found.high:+.3f}]"
-            f"  p={found.p_value:.3f}  {verdict}"
+            f"  p={found.p_value:.3f}  {verdict} ({found.cases} cases)"
         )
 
 
@@ -107,6 +119,12 @@ def main() -> None:
         help="Read both naive samples from a file an earlier --out wrote, instead of asking "
         "the model again.",
     )
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        help="Ask the naive call again only for these eval cases (e.g. 009 010); with "
+        "--naive-from, the stored cold sample keeps the other cases' scores.",
+    )
     parser.add_argument("--out", type=Path, help="Also write every sample's scores here.")
     args = parser.parse_args()
 
@@ -114,8 +132,11 @@ def main() -> None:
     if args.naive_from:
         stored = json.loads(args.naive_from.read_text(encoding="utf-8"))
         naive = {name: stored[name] for name in NAIVE}
+        if args.cases:
+            naive["naive cold"] = {**naive["naive cold"], **_naive_cold(args.cases)}
     else:
-        naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), _naive_cold()), strict=True))
+        cold = _naive_cold(args.cases)
+        naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), cold), strict=True))
     samples = {
         **naive,
         "pipeline committed": _from_report(resampled["committed"]),
@@ -127,7 +148,7 @@ def main() -> None:
     for field in FIELDS:
         means = "".join(f"{_mean(s, field, cases):>20.3f}" for s in samples.values())
         print(f"{field:<11}{means}")
-    _print_paired(samples, cases)
+    _print_paired(samples)
     if args.out:
         args.out.write_text(json.dumps(samples, indent=2) + "\n", encoding="utf-8")
 

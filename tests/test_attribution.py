@@ -138,3 +138,39 @@ def test_spanish_speech_verbs_name_the_speaker_not_the_person_named_last() -> No
         "Jos\u00e9 Castro",
         "Pedro Horrach",
     ]
+
+
+def test_a_pronoun_is_a_person_named_at_a_verb_without_a_quotation() -> None:
+    # Neither traveller is in the record; each is named at a speech verb, then quoted as "she"/"he".
+    source = (
+        "\u201cAll clear,\u201d said Anna Berg, a spokeswoman.\n"
+        "Nadia Okafor said Monday that she left early.\n"
+        "\u201cThe lines were short,\u201d she said.\n"
+        "Weather expert Tomas Lind predicted more snow.\n"
+        "But, he added: \u201cThe worst is over.\u201d"
+    )
+    assert _speakers(source, _person("Anna Berg")) == ["Anna Berg", "Nadia Okafor", "Tomas Lind"]
+
+
+def test_a_middle_initial_stays_in_the_name() -> None:
+    source = "Brian M. Good said he was worried.\n\u201cThe roads were dead,\u201d he said."
+    assert _speakers(source) == ["Brian M. Good"]
+
+
+def test_the_speaker_is_the_person_a_prepositional_phrase_hangs_on() -> None:
+    source = (
+        "\u201cWe will decide tomorrow,\u201d Patrol Chief James Hall with the City Police "
+        "Department said.\n"
+        "\u201cIt was an honour,\u201d Secretary of State Condoleezza Rice said."
+    )
+    police = EntityDraft(name="City Police Department", type="organisation", role="")
+    assert _speakers(source, police) == ["James Hall", "Condoleezza Rice"]
+
+
+def test_a_shared_surname_with_another_given_name_is_another_person() -> None:
+    source = (
+        "\u201cWe will decide,\u201d said James Hall.\n"
+        "\u201cQuiet car, window seat,\u201d Ellie Hall tweeted.\n"
+        "\u201cStill deciding,\u201d Hall said."
+    )
+    assert _speakers(source, _person("James Hall")) == ["James Hall", "Ellie Hall", "James Hall"]

@@ -12,17 +12,21 @@ this module reads them in order of trust:
 4. failing all, the person named last before the quotation.
 
 A pronoun at the verb (``he said``, ``He added:``) stands for the person named last before the
-quotation. The name at the verb is then made canonical: the record's entity it belongs to (by
-the article's spellings of it, :mod:`summarise.mentions`, or a surname close enough for the
-misspellings of machine translation: "Heggsth", "Rut"), else the article's fuller form of it
-("Mann" → "Michael Mann"), else the name as written. ``None`` when the article names nobody;
-the record then says :data:`UNNAMED`.
+quotation: a person of the record, or anyone the article names at a speech verb, with or without
+a quotation there (``Abney said Wednesday that she arrived early.`` ... ``"...," she said``),
+since the model does not list every person a story quotes. The name at the verb is then made
+canonical: the record's entity it belongs to (by the article's spellings of it,
+:mod:`summarise.mentions`, or a surname close enough for the misspellings of machine
+translation: "Heggsth", "Rut"; never one with another given name), else the article's fuller
+form of it ("Mann" → "Michael Mann"), else the name as written. ``None`` when the article
+names nobody; the record then says :data:`UNNAMED`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -45,7 +49,7 @@ _SPEECH_VERB = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|stated|states|"
     r"explained|explains|warned|warns|noted|notes|insisted|insists|argued|argues|"
     r"emphasi[sz]ed|emphasi[sz]es|declared|declares|continued|replied|tweeted|posted|"
-    r"calls|called|labell?ed|according to|"
+    r"calls|called|labell?ed|predicted|predicts|according to|"
     r"dijo|dice|afirmó|afirma|declaró|declara|manifestó|manifiesta|sostenía|sostuvo|sostiene|"
     r"aseguró|asegura|explicó|explica|añadió|añade|señaló|señala|indicó|indica|advirtió|"
     r"advierte|insistió|insiste|respondió|responde|preguntó|pregunta|según)\b"
@@ -115,6 +119,8 @@ _NOT_NAMES = frozenset(
     ]
 )
 """Capitalised words that start sentences, not names: "But Gates said" is Gates."""
+_INITIAL = re.compile(r"[A-Z]\.")
+"""A middle initial: "M." in "Brian M. Good"."""
 _SURNAME_SIMILARITY = 75.0
 _WORDS_AFTER_VERB = 4
 _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
@@ -173,6 +179,8 @@ def attribute(
     known = [e for e in entities if e.name.strip()]
     forms = {e.name: {e.name, *spellings(e.name, source, person=e.type == "person")} for e in known}
     people = _person_mentions(source, quotations, known, forms)
+    people += _speakers_named_at_verbs(article, quotations, known, forms)
+    people.sort(key=lambda m: m.start)
     speakers: list[str | None] = []
     for index, quotation in enumerate(quotations):
         previous = quotations[index - 1] if index else None
@@ -258,7 +266,8 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     while run and run[0] in _NOT_NAMES:  # "He added", "But Gates said"
         run.pop(0)
     if run:
-        return verb.start(), " ".join(run)
+        owner = _name_before_phrase(words[: len(words) - len(run)])
+        return verb.start(), " ".join(owner or run)
     after = re.split(r"[,;:]", source[verb.end() : end], maxsplit=1)[0].split()
     tail: list[str] = []
     for word in after[:_WORDS_AFTER_VERB]:
@@ -267,6 +276,60 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
         return verb.end(), " ".join(tail)
     nearby = source[max(start, verb.start() - 8) : min(end, verb.end() + 8)]
     return (verb.start(), "") if _PRONOUN.search(nearby) else None
+
+
+_PREPOSITIONS = frozenset(["with", "at", "from", "for", "of"])
+
+
+def _name_before_phrase(words: Sequence[str]) -> list[str]:
+    """The name a prepositional phrase before the verb hangs on, or nothing.
+
+    "Patrol Chief James Hall with the New York Police Department said": the run just before the
+    verb is the department, the speaker is Hall. Taken only when the words before the
+    preposition hold a name of two words or more besides titles, so "Secretary of State
+    Condoleezza Rice said" stays Rice.
+    """
+    words = list(words)
+    if words and words[-1] in ("the", "The"):
+        words.pop()
+    if not words or words[-1] not in _PREPOSITIONS:
+        return []
+    run: list[str] = []
+    for word in reversed(words[:-1]):
+        if not _is_name(word) or word.endswith(("'s", "\u2019s")):
+            break
+        run.insert(0, word.rstrip(","))
+        if word.endswith(","):
+            break
+    while run and run[0] in _NOT_NAMES:
+        run.pop(0)
+    return run if len([w for w in run if w not in _TITLES]) >= 2 else []
+
+
+def _speakers_named_at_verbs(
+    article: _Article,
+    quotations: Sequence[Quotation],
+    entities: Sequence[EntityDraft],
+    forms: Mapping[str, set[str]],
+) -> list[_Mention]:
+    """Every person the article names just before a speech verb, outside the quotations.
+
+    "Brian M. Good said he, too, was expecting a horrible trip": a later "he said" is Good,
+    though no quotation stands in that sentence and the record may not list him.
+    """
+    source = article.source
+    spans = [(q.start, q.end) for q in quotations]
+    found: list[_Mention] = []
+    for verb in _SPEECH_VERB.finditer(source):
+        if _inside(spans, verb.start()):
+            continue
+        named = _at_verb(source, article.sentence_start_before(verb.start()), verb.end())
+        if named is None or not named[1] or named[0] != verb.start():
+            continue  # a pronoun, a name after the verb, or another verb of the sentence
+        speaker, person = _canonical(named[1], article, entities, forms)
+        if person:
+            found.append(_Mention(verb.start(), speaker))
+    return found
 
 
 def _canonical(
@@ -280,22 +343,45 @@ def _canonical(
     ends the run ("its ambassador to NATO"). A title earlier in the run names nobody.
     """
     surname = words.split()[-1]
-    for entity in entities:
+    kept = [w for w in words.split() if w.rstrip(".") not in _TITLES]
+    given = _given_name(kept)  # "Ellie Hall" is not James Hall
+    candidates = [
+        e
+        for e in entities
+        if e.type != "person" or _same_given_name(given, _given_name(e.name.split()))
+    ]
+    for entity in candidates:
         if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
             return entity.name, True
-    for entity in entities:
+    for entity in candidates:
         if any(words == f or words.endswith(" " + f) for f in forms[entity.name]):
             return entity.name, entity.type == "person"
     for first, last in article.pairs:
-        if _same_surname(surname, last):
+        if _same_surname(surname, last) and _same_given_name(given, first):
             return f"{first} {last}", True
-    kept = [w for w in words.split() if w not in _TITLES]
-    name = " ".join(kept[-2:]) if kept else words
+    # Keep a middle initial: "Brian M. Good", not "M. Good".
+    width = 3 if len(kept) >= 3 and _INITIAL.fullmatch(kept[-2]) else 2
+    name = " ".join(kept[-width:]) if kept else words
     return name, len(kept) >= 2  # "Hashem Ahelbarra" may be "he" later; "NATO" may not
 
 
 def _same_surname(written: str, known: str) -> bool:
     return written[:1] == known[:1] and fuzz.ratio(written, known) >= _SURNAME_SIMILARITY
+
+
+def _given_name(words: Sequence[str]) -> str | None:
+    """The given name before a surname, past a middle initial; ``None`` for a surname alone."""
+    if len(words) >= 3 and _INITIAL.fullmatch(words[-2]):
+        return words[-3]
+    return words[-2] if len(words) >= 2 else None
+
+
+def _same_given_name(written: str | None, known: str | None) -> bool:
+    """Whether two given names may be one person's: either missing, or the same initial.
+
+    Only the initial is compared, so "Pete" and "Pit" agree, and so do "M." and "Mark".
+    """
+    return written is None or known is None or written[:1].upper() == known[:1].upper()
 
 
 def _last(people: Sequence[_Mention], offset: int) -> str | None:
@@ -317,7 +403,12 @@ def _person_mentions(
             continue
         for form in {*forms[entity.name], entity.name.split()[-1]}:
             for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", source):
-                inside = bisect.bisect_right(spans, (match.start(), len(source))) - 1
-                if inside < 0 or not spans[inside][0] <= match.start() < spans[inside][1]:
+                if not _inside(spans, match.start()):
                     found.append(_Mention(match.start(), entity.name))
     return sorted(found, key=lambda m: m.start)
+
+
+def _inside(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls inside one of the sorted, disjoint ``spans`` (the quotations)."""
+    at = bisect.bisect_right(spans, (offset, sys.maxsize)) - 1
+    return at >= 0 and spans[at][0] <= offset < spans[at][1]
