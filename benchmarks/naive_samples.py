@@ -127,6 +127,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="Also write every sample's scores here.")
     args = parser.parse_args()
+    unknown = set(args.cases or ()) - {article.name[:3] for article in SEEDS}
+    if unknown:
+        parser.error(f"no eval article for case(s) {', '.join(sorted(unknown))}")
 
     resampled = json.loads(args.pipeline_resample.read_text(encoding="utf-8"))
     if args.naive_from:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarise.attribution import attribute, unlisted_speakers
 from summarise.quotations import find_quotations
 from summarise.schema import EntityDraft
@@ -174,3 +176,46 @@ def test_a_shared_surname_with_another_given_name_is_another_person() -> None:
         "\u201cStill deciding,\u201d Hall said."
     )
     assert _speakers(source, _person("James Hall")) == ["James Hall", "Ellie Hall", "James Hall"]
+
+
+@pytest.mark.parametrize(
+    ("source", "entity", "speaker"),
+    [
+        ('"We hold," Ukrainian President Zelensky said.', "Volodymyr Zelensky", None),
+        ('"We are close," NATO Secretary-General Rutte said.', "Mark Rutte", None),
+        ('"Five percent," U.S. Defense Secretary Hegseth said.', "Pete Hegseth", None),
+        ('"No," Sen. Schumer said.', "Chuck Schumer", None),
+        ('"Good choice," Secretary of State Rice said.', "Condoleezza Rice", None),
+        ('"Yes," Vice President Vance said.', "JD Vance", None),
+        (
+            '"We back it," High Representative for Foreign Affairs Kaja Kallas said.',
+            None,
+            "Kaja Kallas",
+        ),
+    ],
+    ids=[
+        "nationality",
+        "acronym",
+        "abbreviation",
+        "abbreviated-title",
+        "of-title",
+        "vice",
+        "for-phrase",
+    ],
+)
+def test_words_before_a_surname_that_are_no_given_name_keep_the_person(
+    source: str, entity: str | None, speaker: str | None
+) -> None:
+    """A title's other words are not a given name, and a title's own "for" phrase is no speaker."""
+    entities = [_person(entity)] if entity else []
+    assert _speakers(source, *entities) == [speaker or entity]
+
+
+def test_an_institution_at_a_verb_is_not_a_person_a_pronoun_stands_for() -> None:
+    source = (
+        "Mayor Karen Bass spoke first.\n"
+        "The National Weather Service predicted rain.\n"
+        "The White House said it would help.\n"
+        '"We are ready," she said.'
+    )
+    assert _speakers(source, _person("Karen Bass")) == ["Karen Bass"]

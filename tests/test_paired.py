@@ -61,6 +61,11 @@ def test_no_common_case_is_an_error() -> None:
         paired_difference({"x": [1.0]}, {"y": [1.0]})
 
 
+def test_a_score_that_is_no_number_is_an_error() -> None:
+    with pytest.raises(ValueError, match="not a finite number"):
+        paired_difference({"x": [float("nan")]}, {"x": [1.0]})
+
+
 def test_many_cases_are_sampled_and_reproducible() -> None:
     a = {f"{n:03}": [0.6 + 0.01 * (n % 3)] for n in range(20)}
     b = {f"{n:03}": [0.5] for n in range(20)}

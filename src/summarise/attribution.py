@@ -17,9 +17,9 @@ a quotation there (``Abney said Wednesday that she arrived early.`` ... ``"...,"
 since the model does not list every person a story quotes. The name at the verb is then made
 canonical: the record's entity it belongs to (by the article's spellings of it,
 :mod:`summarise.mentions`, or a surname close enough for the misspellings of machine
-translation: "Heggsth", "Rut"; never one with another given name), else the article's fuller
-form of it ("Mann" → "Michael Mann"), else the name as written. ``None`` when the article
-names nobody; the record then says :data:`UNNAMED`.
+translation: "Heggsth", "Rut"; never one the article writes with another given name), else
+the article's fuller form of it ("Mann" → "Michael Mann"), else the name as written. ``None``
+when the article names nobody; the record then says :data:`UNNAMED`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from rapidfuzz import fuzz
-
 from summarise.mentions import spellings
+from summarise.person_names import (
+    INITIAL,
+    NOT_NAMES,
+    TITLES,
+    given_name,
+    is_institution,
+    is_name,
+    same_given_name,
+    same_surname,
+    written_given_name,
+)
 from summarise.quotations import WORD, Quotation
 from summarise.schema import EntityDraft
 from summarise.sentences import Sentences
@@ -55,73 +64,6 @@ _SPEECH_VERB = re.compile(
     r"advierte|insistió|insiste|respondió|responde|preguntó|pregunta|según)\b"
 )
 _PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
-_TITLES = frozenset(
-    [
-        "President",
-        "Minister",
-        "Secretary",
-        "Secretary-General",
-        "Chancellor",
-        "Senator",
-        "General",
-        "Governor",
-        "Mayor",
-        "Chief",
-        "Prime",
-        "Defense",
-        "Defence",
-        "Foreign",
-        "CEO",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Sir",
-        "Lord",
-        "Judge",
-        "Ambassador",
-    ]
-)
-_NOT_NAMES = frozenset(
-    [
-        "He",
-        "She",
-        "It",
-        "They",
-        "We",
-        "I",
-        "You",
-        "The",
-        "A",
-        "An",
-        "And",
-        "But",
-        "So",
-        "Yet",
-        "Or",
-        "In",
-        "On",
-        "At",
-        "As",
-        "Then",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Meanwhile",
-        "However",
-        "Still",
-        "While",
-        "When",
-        "Also",
-        "Later",
-        "Earlier",
-    ]
-)
-"""Capitalised words that start sentences, not names: "But Gates said" is Gates."""
-_INITIAL = re.compile(r"[A-Z]\.")
-"""A middle initial: "M." in "Brian M. Good"."""
-_SURNAME_SIMILARITY = 75.0
 _WORDS_AFTER_VERB = 4
 _MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 
@@ -154,9 +96,9 @@ class _Article:
             (first.group(), last.group())
             for first, last in pairwise(words)
             if source[first.end() : last.start()] == " "
-            and _is_name(first.group())
-            and _is_name(last.group())
-            and first.group() not in _TITLES | _NOT_NAMES
+            and is_name(first.group())
+            and is_name(last.group())
+            and first.group() not in TITLES | NOT_NAMES
         ]
         return cls(source, ends, pairs)
 
@@ -242,11 +184,6 @@ def _before(
     return _at_verb(source, start, end)
 
 
-def _is_name(word: str) -> bool:
-    """A capitalised word in any alphabet ("Gates", "Özdemir", "Δένδιας")."""
-    return word[:1].isalpha() and word[:1].isupper()
-
-
 def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     """(where, name) at the first speech verb of ``source[start:end]``; name "" for a pronoun.
 
@@ -260,18 +197,18 @@ def _at_verb(source: str, start: int, end: int) -> tuple[int, str] | None:
     words = source[start : verb.start()].split()
     run: list[str] = []
     for word in reversed(words):
-        if not _is_name(word) or word.endswith(("'s", "\u2019s", ",")):
+        if not is_name(word) or word.endswith(("'s", "\u2019s", ",")):
             break
         run.insert(0, word)
-    while run and run[0] in _NOT_NAMES:  # "He added", "But Gates said"
+    while run and run[0] in NOT_NAMES:  # "He added", "But Gates said"
         run.pop(0)
     if run:
-        owner = _name_before_phrase(words[: len(words) - len(run)])
+        owner = is_institution(run) and _name_before_phrase(words[: len(words) - len(run)])
         return verb.start(), " ".join(owner or run)
     after = re.split(r"[,;:]", source[verb.end() : end], maxsplit=1)[0].split()
     tail: list[str] = []
     for word in after[:_WORDS_AFTER_VERB]:
-        tail = [*tail, word] if _is_name(word) and word not in _NOT_NAMES else []
+        tail = [*tail, word] if is_name(word) and word not in NOT_NAMES else []
     if tail:
         return verb.end(), " ".join(tail)
     nearby = source[max(start, verb.start() - 8) : min(end, verb.end() + 8)]
@@ -285,9 +222,9 @@ def _name_before_phrase(words: Sequence[str]) -> list[str]:
     """The name a prepositional phrase before the verb hangs on, or nothing.
 
     "Patrol Chief James Hall with the New York Police Department said": the run just before the
-    verb is the department, the speaker is Hall. Taken only when the words before the
-    preposition hold a name of two words or more besides titles, so "Secretary of State
-    Condoleezza Rice said" stays Rice.
+    verb is the department, the speaker is Hall. Asked only when that run is an institution
+    (so "High Representative for Foreign Affairs Kaja Kallas said" stays Kallas), and taken only
+    when the words before the preposition hold a name of two words or more besides titles.
     """
     words = list(words)
     if words and words[-1] in ("the", "The"):
@@ -296,14 +233,14 @@ def _name_before_phrase(words: Sequence[str]) -> list[str]:
         return []
     run: list[str] = []
     for word in reversed(words[:-1]):
-        if not _is_name(word) or word.endswith(("'s", "\u2019s")):
+        if not is_name(word) or word.endswith(("'s", "\u2019s")):
             break
         run.insert(0, word.rstrip(","))
         if word.endswith(","):
             break
-    while run and run[0] in _NOT_NAMES:
+    while run and run[0] in NOT_NAMES:
         run.pop(0)
-    return run if len([w for w in run if w not in _TITLES]) >= 2 else []
+    return run if len([w for w in run if w not in TITLES]) >= 2 else []
 
 
 def _speakers_named_at_verbs(
@@ -327,7 +264,7 @@ def _speakers_named_at_verbs(
         if named is None or not named[1] or named[0] != verb.start():
             continue  # a pronoun, a name after the verb, or another verb of the sentence
         speaker, person = _canonical(named[1], article, entities, forms)
-        if person:
+        if person and not is_institution(named[1].split()):  # "The Weather Service said"
             found.append(_Mention(verb.start(), speaker))
     return found
 
@@ -343,45 +280,26 @@ def _canonical(
     ends the run ("its ambassador to NATO"). A title earlier in the run names nobody.
     """
     surname = words.split()[-1]
-    kept = [w for w in words.split() if w.rstrip(".") not in _TITLES]
-    given = _given_name(kept)  # "Ellie Hall" is not James Hall
+    kept = [w for w in words.split() if w.rstrip(".") not in TITLES]
+    given = written_given_name(kept, article.source)  # "Ellie Hall" is not James Hall
     candidates = [
         e
         for e in entities
-        if e.type != "person" or _same_given_name(given, _given_name(e.name.split()))
+        if e.type != "person" or same_given_name(given, given_name(e.name.split()))
     ]
     for entity in candidates:
-        if entity.type == "person" and _same_surname(surname, entity.name.split()[-1]):
+        if entity.type == "person" and same_surname(surname, entity.name.split()[-1]):
             return entity.name, True
     for entity in candidates:
         if any(words == f or words.endswith(" " + f) for f in forms[entity.name]):
             return entity.name, entity.type == "person"
     for first, last in article.pairs:
-        if _same_surname(surname, last) and _same_given_name(given, first):
+        if same_surname(surname, last) and same_given_name(given, first):
             return f"{first} {last}", True
     # Keep a middle initial: "Brian M. Good", not "M. Good".
-    width = 3 if len(kept) >= 3 and _INITIAL.fullmatch(kept[-2]) else 2
+    width = 3 if len(kept) >= 3 and INITIAL.fullmatch(kept[-2]) else 2
     name = " ".join(kept[-width:]) if kept else words
     return name, len(kept) >= 2  # "Hashem Ahelbarra" may be "he" later; "NATO" may not
-
-
-def _same_surname(written: str, known: str) -> bool:
-    return written[:1] == known[:1] and fuzz.ratio(written, known) >= _SURNAME_SIMILARITY
-
-
-def _given_name(words: Sequence[str]) -> str | None:
-    """The given name before a surname, past a middle initial; ``None`` for a surname alone."""
-    if len(words) >= 3 and _INITIAL.fullmatch(words[-2]):
-        return words[-3]
-    return words[-2] if len(words) >= 2 else None
-
-
-def _same_given_name(written: str | None, known: str | None) -> bool:
-    """Whether two given names may be one person's: either missing, or the same initial.
-
-    Only the initial is compared, so "Pete" and "Pit" agree, and so do "M." and "Mark".
-    """
-    return written is None or known is None or written[:1].upper() == known[:1].upper()
 
 
 def _last(people: Sequence[_Mention], offset: int) -> str | None:
