@@ -73,6 +73,18 @@ def _mean(sample: dict[str, dict[str, float]], field: str, cases: list[str]) -> 
     return statistics.fmean(sample[case][field] for case in cases)
 
 
+def _by_case(
+    samples: dict[str, dict[str, dict[str, float]]], contestant: str, field: str
+) -> dict[str, list[float]]:
+    """Case -> ``field``'s F1 in each of ``contestant``'s samples that has the case."""
+    scores: dict[str, list[float]] = {}
+    for name, sample in samples.items():
+        if name.startswith(contestant):
+            for case, fields in sample.items():
+                scores.setdefault(case, []).append(fields[field])
+    return scores
+
+
 def _print_paired(samples: dict[str, dict[str, dict[str, float]]]) -> None:
     """Pipeline against naive, case by case, each case the mean of a contestant's samples.
 
@@ -80,17 +92,7 @@ def _print_paired(samples: dict[str, dict[str, dict[str, float]]]) -> None:
     """
     print("\npipeline - naive, case by case (mean of each side's samples), 95% interval, p:")
     for field in FIELDS:
-        pipeline, naive = (
-            {
-                case: [
-                    s[case][field]
-                    for name, s in samples.items()
-                    if name.startswith(who) and case in s
-                ]
-                for case in set().union(*(s for name, s in samples.items() if name.startswith(who)))
-            }
-            for who in ("pipeline", "naive")
-        )
+        pipeline, naive = (_by_case(samples, who, field) for who in ("pipeline", "naive"))
         found = paired_difference(pipeline, naive)
         verdict = {"a": "pipeline better", "b": "naive better"}.get(found.verdict, found.verdict)
         print(

@@ -120,8 +120,9 @@ def attribute(
     article = _Article.of(source)
     known = [e for e in entities if e.name.strip()]
     forms = {e.name: {e.name, *spellings(e.name, source, person=e.type == "person")} for e in known}
-    people = _person_mentions(source, quotations, known, forms)
-    people += _speakers_named_at_verbs(article, quotations, known, forms)
+    quoted = [(q.start, q.end) for q in quotations]
+    people = _person_mentions(source, quoted, known, forms)
+    people += _speakers_named_at_verbs(article, quoted, known, forms)
     people.sort(key=lambda m: m.start)
     speakers: list[str | None] = []
     for index, quotation in enumerate(quotations):
@@ -245,7 +246,7 @@ def _name_before_phrase(words: Sequence[str]) -> list[str]:
 
 def _speakers_named_at_verbs(
     article: _Article,
-    quotations: Sequence[Quotation],
+    quoted: Sequence[tuple[int, int]],
     entities: Sequence[EntityDraft],
     forms: Mapping[str, set[str]],
 ) -> list[_Mention]:
@@ -255,10 +256,9 @@ def _speakers_named_at_verbs(
     though no quotation stands in that sentence and the record may not list him.
     """
     source = article.source
-    spans = [(q.start, q.end) for q in quotations]
     found: list[_Mention] = []
     for verb in _SPEECH_VERB.finditer(source):
-        if _inside(spans, verb.start()):
+        if _inside(quoted, verb.start()):
             continue
         named = _at_verb(source, article.sentence_start_before(verb.start()), verb.end())
         if named is None or not named[1] or named[0] != verb.start():
@@ -309,19 +309,18 @@ def _last(people: Sequence[_Mention], offset: int) -> str | None:
 
 def _person_mentions(
     source: str,
-    quotations: Sequence[Quotation],
+    quoted: Sequence[tuple[int, int]],
     entities: Sequence[EntityDraft],
     forms: Mapping[str, set[str]],
 ) -> list[_Mention]:
-    """Where the article names each person entity, outside the quotations, in order."""
-    spans = [(q.start, q.end) for q in quotations]
+    """Where the article names each person entity, outside the ``quoted`` spans, in order."""
     found: list[_Mention] = []
     for entity in entities:
         if entity.type != "person":
             continue
         for form in {*forms[entity.name], entity.name.split()[-1]}:
             for match in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", source):
-                if not _inside(spans, match.start()):
+                if not _inside(quoted, match.start()):
                     found.append(_Mention(match.start(), entity.name))
     return sorted(found, key=lambda m: m.start)
 
