@@ -22,8 +22,10 @@ from summarise.backend import MAX_COMPLETION_TOKENS, Backend
 from summarise.errors import InputError
 from summarise.figure_evidence import place_all
 from summarise.grounding import ground
+from summarise.key_points import distinct
 from summarise.quotations import find_quotations
 from summarise.schema import (
+    MIN_KEY_POINTS,
     CheckedDraft,
     EntityDraft,
     FilledDraft,
@@ -92,6 +94,7 @@ def filled(draft: RecordDraft, text: str) -> FilledDraft:
     Its quotations and their speakers; each person it quotes by name whom the model did not
     list as an entity (the embedded model often stops listing people after the first few:
     case 005 had Hansen but not the Mann and Oppenheimer it quotes); each figure's sentence.
+    Key points that restate an earlier one are dropped (:mod:`summarise.key_points`).
     """
     quotations = find_quotations(text)
     speakers = attribute(text, quotations, draft.entities)
@@ -106,6 +109,7 @@ def filled(draft: RecordDraft, text: str) -> FilledDraft:
     return FilledDraft(
         **{
             **dict(draft),
+            "key_points": distinct(draft.key_points, at_least=MIN_KEY_POINTS),
             "entities": [*draft.entities, *quoted],
             "figures": place_all(draft.figures, text),
         },
