@@ -6,13 +6,23 @@ import json
 from typing import Any
 
 import pytest
-from fake_model import DRAFT, Answer, Server, completion, running_server
+from fake_model import DRAFT, Answer, Server, completion, error, running_server
 
-from summarise.backend import Backend, BackendSettings
+from summarise.backend import SCHEMA_RETRIES, Backend, BackendSettings
+from summarise.errors import AnswerError, BackendError
 from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.pipeline import summarise_text
-from summarise.repair import EXCERPT_SENTENCES, Repairs, SpanFix, Target, apply, excerpt, targets
+from summarise.repair import (
+    EXCERPT_SENTENCES,
+    TOKENS_PER_FIX,
+    Repairs,
+    SpanFix,
+    Target,
+    apply,
+    excerpt,
+    targets,
+)
 from summarise.schema import FilledDraft, Record, RecordDraft
 
 ARTICLE = (
@@ -101,6 +111,43 @@ def test_repairs_go_to_their_own_server_so_record_prefixes_stay_cached(server: S
     assert record.stances[0].check.verified
     assert [r["tools"][0]["function"]["name"] for r in server.requests] == ["RecordDraft"]
     assert [r["tools"][0]["function"]["name"] for r in repair_server.requests] == ["Repairs"]
+
+
+def _invent_then_answer_repair(server: Server, repair_answer: Answer) -> Record:
+    """The model invents stance evidence; the repair request gets ``repair_answer``."""
+    server.script = [Answer(body=completion(_answer(INVENTED))), repair_answer]
+    backend = Backend(BackendSettings(kind="compatible", model="m", http_retries=0), server.url)
+    return summarise_text(ARTICLE, backend, reasks=1)
+
+
+def _flagged_as_first_written(record: Record) -> bool:
+    stance = record.stances[0]
+    return stance.evidence == INVENTED and not stance.check.verified
+
+
+@loopback
+def test_a_repair_cut_off_at_its_small_budget_keeps_the_record_flagged(server: Server) -> None:
+    cut = completion({"fixes": [{"item": "stances[0]", "text": "The council voted"}]}, "Repairs")
+    cut["choices"][0]["finish_reason"] = "length"
+    record = _invent_then_answer_repair(server, Answer(body=cut))
+    assert _flagged_as_first_written(record)
+    assert record.provenance.attempts == 2
+    assert server.requests[1]["max_tokens"] == 64 + TOKENS_PER_FIX  # one failed item
+    assert server.requests[0]["max_tokens"] > server.requests[1]["max_tokens"]
+
+
+@loopback
+def test_a_repair_that_stays_invalid_keeps_the_record_flagged(server: Server) -> None:
+    record = _invent_then_answer_repair(server, Answer(body=completion({"fixes": []}, "Repairs")))
+    assert _flagged_as_first_written(record)
+    assert len(server.requests) == 1 + SCHEMA_RETRIES + 1  # the record, then every re-ask
+
+
+@loopback
+def test_a_backend_failing_during_a_repair_still_fails_the_article(server: Server) -> None:
+    with pytest.raises(BackendError) as raised:
+        _invent_then_answer_repair(server, error(500))
+    assert not isinstance(raised.value, AnswerError)
 
 
 LONG_ARTICLE = (

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel
 
 from summarise import embedded
-from summarise.errors import BackendError
+from summarise.errors import AnswerError, BackendError
 from summarise.locations import cache_dir
 from summarise.schema import RecordDraft, Usage
 
@@ -206,18 +206,20 @@ class Backend:
             # str(exc) opens with an XML dump of the attempts; the cause's first line says more.
             raise self._error(
                 f"the model gave no valid record after {exc.n_attempts} attempts: "
-                f"{_first_line(str(cause))}"
+                f"{_first_line(str(cause))}",
+                kind=AnswerError,
             ) from exc
         except IncompleteOutputException as exc:
             raise self._error(
                 f"the model's answer was cut off at {max_tokens} tokens "
-                "(it may be looping; try another model or a shorter article)"
+                "(it may be looping; try another model or a shorter article)",
+                kind=AnswerError,
             ) from exc
         except self._openai.OpenAIError as exc:
             raise self._explain(exc) from exc
         except InstructorError as exc:
             raise self._error(
-                f"the model's answer could not be used: {_first_line(str(exc))}"
+                f"the model's answer could not be used: {_first_line(str(exc))}", kind=AnswerError
             ) from exc
         usage = completion.usage
         return Reply(
@@ -252,10 +254,10 @@ class Backend:
             )
         return self._error(f"the model server at {where} failed: {_first_line(str(exc))}")
 
-    def _error(self, message: str) -> BackendError:
+    def _error(self, message: str, kind: type[BackendError] = BackendError) -> BackendError:
         """A server may echo the key back in its error text; it never reaches the user."""
         key = self.settings.api_key
-        return BackendError(message.replace(key, "[key]") if key else message)
+        return kind(message.replace(key, "[key]") if key else message)
 
 
 def _asking_strict(create: Callable[..., Any]) -> Callable[..., Any]:

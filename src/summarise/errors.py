@@ -40,6 +40,14 @@ class BackendError(SummariseError):
     exit_code = EXIT_BACKEND
 
 
+class AnswerError(BackendError):
+    """The backend answered, but not usably: cut off at the token cap, or invalid after re-asks.
+
+    Told apart from a backend that cannot be reached or fails, because a caller may carry on
+    without an optional answer (a repair) but not without a working backend.
+    """
+
+
 class ModelUnavailable(BackendError):
     """No backend is configured and the embedded model is not installed."""
 

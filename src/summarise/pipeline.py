@@ -19,7 +19,7 @@ from typing import Any
 from summarise import prompts, repair, snapping
 from summarise.attribution import UNNAMED, attribute, unlisted_speakers
 from summarise.backend import MAX_COMPLETION_TOKENS, Backend
-from summarise.errors import InputError
+from summarise.errors import AnswerError, InputError
 from summarise.figure_evidence import place_all
 from summarise.grounding import ground
 from summarise.key_points import distinct
@@ -128,7 +128,8 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
     """Produce the checked record of ``text`` with ``backend``.
 
     One full extraction, the code repair, then up to ``reasks`` targeted re-asks for the spans
-    code could not place (see :mod:`summarise.repair`); whatever still fails stays flagged.
+    code could not place (see :mod:`summarise.repair`); whatever still fails stays flagged. A
+    re-ask whose answer is cut off or invalid loses nothing: the record keeps its spans, flagged.
     """
     budget = answer_budget(text, backend.settings.context_tokens)
     started = time.perf_counter()
@@ -140,8 +141,16 @@ def summarise_text(text: str, backend: Backend, *, reasks: int = DEFAULT_REASKS)
         failed = repair.targets(grounded)
         if not failed:
             break
-        fixes = backend.ask(repair.messages(text, failed), repair.Repairs, repair=True)
         attempts += 1
+        try:
+            fixes = backend.ask(
+                repair.messages(text, failed),
+                repair.Repairs,
+                repair=True,
+                max_tokens=repair.answer_budget(failed),
+            )
+        except AnswerError:
+            break  # a repair is a second chance, not a condition: the failed spans stay flagged
         usage = Usage(
             prompt_tokens=usage.prompt_tokens + fixes.usage.prompt_tokens,
             completion_tokens=usage.completion_tokens + fixes.usage.completion_tokens,

@@ -56,6 +56,18 @@ prompt tokens to mend one or two short phrases; with the excerpt, 551-578 (embed
 about 4-8 seconds less reading each)."""
 
 
+TOKENS_PER_FIX = 128
+"""Answer tokens a repair is allowed per failed item: a fix is an item id and at most one article
+sentence (the recorded repairs wrote 23-69 tokens for their one fix). A budget this tight ends a
+looping answer early: on case 004 read cold, a repair answer written in compact JSON (branch
+``perf/compact-kp``) ran on to the record's 3,072-token cap, about five minutes."""
+
+
+def answer_budget(failed: list[Target]) -> int:
+    """The most answer tokens to allow a repair of ``failed``: a few for the JSON, then per fix."""
+    return 64 + TOKENS_PER_FIX * len(failed)
+
+
 @dataclass(frozen=True)
 class Target:
     """A failed stance evidence the model is asked to fix."""
