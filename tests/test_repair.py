@@ -15,6 +15,7 @@ from summarise.grounding import ground
 from summarise.pipeline import summarise_text
 from summarise.repair import (
     EXCERPT_SENTENCES,
+    FRAME_TOKENS,
     TOKENS_PER_FIX,
     Repairs,
     SpanFix,
@@ -132,7 +133,7 @@ def test_a_repair_cut_off_at_its_small_budget_keeps_the_record_flagged(server: S
     record = _invent_then_answer_repair(server, Answer(body=cut))
     assert _flagged_as_first_written(record)
     assert record.provenance.attempts == 2
-    assert server.requests[1]["max_tokens"] == 64 + TOKENS_PER_FIX  # one failed item
+    assert server.requests[1]["max_tokens"] == FRAME_TOKENS + TOKENS_PER_FIX  # one failed item
     assert server.requests[0]["max_tokens"] > server.requests[1]["max_tokens"]
 
 

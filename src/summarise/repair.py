@@ -56,6 +56,9 @@ prompt tokens to mend one or two short phrases; with the excerpt, 551-578 (embed
 about 4-8 seconds less reading each)."""
 
 
+FRAME_TOKENS = 64
+"""Answer tokens a repair is allowed for its JSON around the fixes (``{"fixes": [...]}``)."""
+
 TOKENS_PER_FIX = 128
 """Answer tokens a repair is allowed per failed item: a fix is an item id and at most one article
 sentence (the recorded repairs wrote 23-69 tokens for their one fix). A budget this tight ends a
@@ -64,8 +67,8 @@ looping answer early: on case 004 read cold, a repair answer written in compact 
 
 
 def answer_budget(failed: list[Target]) -> int:
-    """The most answer tokens to allow a repair of ``failed``: a few for the JSON, then per fix."""
-    return 64 + TOKENS_PER_FIX * len(failed)
+    """The most answer tokens to allow a repair of ``failed``: the JSON's frame, then per fix."""
+    return FRAME_TOKENS + TOKENS_PER_FIX * len(failed)
 
 
 @dataclass(frozen=True)
