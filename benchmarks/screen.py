@@ -7,7 +7,8 @@ model):
     .venv/bin/python benchmarks/screen.py --tree /tmp/wt/variant 000 003  # another checkout
 
 Each case is summarised in one batch (one pair of servers, an empty prompt-state store, so the
-first case is read cold and the rest reuse its prefix), scored against its gold, and printed
+first case is read cold and the rest reuse its prefix), scored against its gold as
+``bench.py`` scores (with the key points' lead baseline, ``key_points_lead``), and printed
 with its seconds, completion tokens, key points and summary; the last line is the mean of each
 field. ``--tree`` runs another checkout's code (a git worktree of a variant) against this
 checkout's articles and gold, both in this process and in the model servers it starts.
@@ -43,10 +44,10 @@ def main() -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
     os.environ["SUMMARISE_CACHE_DIR"] = tempfile.mkdtemp(prefix="screen-")
 
+    from bench import _f1_by_field  # the benchmark's scoring against the gold, shared
+
     from summarise.backend import BackendSettings, connect
     from summarise.embedded import model_path
-    from summarise.evaluation.gold import load_gold_case
-    from summarise.evaluation.scorers import score_case
     from summarise.pipeline import summarise_text
 
     settings = BackendSettings.from_environment(model_path=str(model_path(None)), environ={})
@@ -58,10 +59,7 @@ def main() -> None:
             started = time.perf_counter()
             record = summarise_text(text, backend)
             seconds = time.perf_counter() - started
-            scores = score_case(
-                load_gold_case(ROOT / "evals" / "gold" / f"{case}.yaml"), record, text
-            )
-            rows[case] = {field: round(score.f1, 3) for field, score in scores.items()}
+            rows[case] = _f1_by_field(record, article.name)
             usage = record.provenance.usage
             print(f"{case} {seconds:.1f} s, {usage.completion_tokens} tokens: {rows[case]}")
             for point in record.key_points:

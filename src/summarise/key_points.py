@@ -24,17 +24,18 @@ fact restated. The restated seed-000 pair above scores 95; two facts worded alik
 delayed flights in New York by an hour." and "... in Philadelphia by an hour.") score 82."""
 
 
-def _same(a: str, b: str) -> bool:
-    return fuzz.ratio(normalise(a), normalise(b), processor=default_process) >= SAME_POINT
-
-
 def distinct(points: Sequence[str], at_least: int) -> list[str]:
     """``points`` without restatements of an earlier point, in their order.
 
     Restatements come back (the earliest first, still in order) when fewer than ``at_least``
     points would remain, so that a record stays valid: a repeated point is noise, not an error.
     """
-    kept = [i for i, p in enumerate(points) if not any(_same(points[j], p) for j in range(i))]
+    folded = [default_process(normalise(p)) for p in points]
+    kept = [
+        i
+        for i, p in enumerate(folded)
+        if not any(fuzz.ratio(folded[j], p) >= SAME_POINT for j in range(i))
+    ]
     dropped = [i for i in range(len(points)) if i not in kept]
     restored = dropped[: max(at_least - len(kept), 0)]
     return [points[i] for i in sorted([*kept, *restored])]
