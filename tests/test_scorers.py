@@ -570,6 +570,17 @@ def _with_key_points(record: Record, key_points: list[str]) -> Record:
     )
 
 
+def test_a_restated_key_point_adds_nothing(perfect: Record) -> None:
+    facts = [point.text for point in GOLD.key_points if not point.optional]
+    restated = "NATO leaders agreed to lift defence spending to 5% of GDP by 2035."
+    assert coverage(facts[0], restated) >= 0.7  # it states the first fact again
+    once = SCORERS["key_points"](GOLD, _with_key_points(perfect, facts), SOURCE)
+    twice = SCORERS["key_points"](GOLD, _with_key_points(perfect, [*facts, restated]), SOURCE)
+    assert (once.precision, twice.precision) == (1.0, 0.75)
+    assert twice.recall == once.recall == 1.0
+    assert any("adds no gold fact" in reason for reason in twice.reasons)
+
+
 def test_key_points_that_are_the_lead_score_the_lead(perfect: Record) -> None:
     lead = list(Sentences.of(SOURCE))[:2]
     assert lead[1] == "US Defense Secretary Pete Hegseth welcomed the deal."
