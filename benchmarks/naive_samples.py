@@ -39,8 +39,14 @@ NAIVE = ("naive batch", "naive cold")
 FIELDS = ("entities", "figures", "quotes", "speakers", "stances", "key_points", "grounding")
 
 
-def _naive_cold(cases: list[str] | None = None) -> dict[str, dict[str, float]]:
-    """Each eval article's naive record (or only ``cases``'), read cold in a new server."""
+def _naive_cold(
+    cases: list[str] | None = None, records: Path | None = None
+) -> dict[str, dict[str, float]]:
+    """Each eval article's naive record (or only ``cases``'), read cold in a new server.
+
+    With ``records``, each record is kept there too (``<case>.json``), so that a later scorer
+    can judge the same answers again without the model.
+    """
     from summarise.backend import BackendSettings
     from summarise.embedded import model_path, serve
 
@@ -53,6 +59,10 @@ def _naive_cold(cases: list[str] | None = None) -> dict[str, dict[str, float]]:
         with serve(gguf, lazy_grammar=False) as url:  # as bench.py serves the naive call
             answer = naive_call(url, model, article.read_text(encoding="utf-8"), article.name)
         scores[article.name[:3]] = answer["f1"]
+        if records:
+            records.mkdir(parents=True, exist_ok=True)
+            kept = json.dumps(answer["record"], indent=2, ensure_ascii=False) + "\n"
+            (records / f"{article.name[:3]}.json").write_text(kept, encoding="utf-8")
         print(f"{article.name}: naive read cold {answer['seconds']:.1f} s", flush=True)
     return scores
 
@@ -128,6 +138,14 @@ def main() -> None:
         "--naive-from, the stored cold sample keeps the other cases' scores.",
     )
     parser.add_argument("--out", type=Path, help="Also write every sample's scores here.")
+    parser.add_argument(
+        "--records", type=Path, help="Keep the new naive records (one JSON each) in this folder."
+    )
+    parser.add_argument(
+        "--without-batch",
+        action="store_true",
+        help="Leave out the naive batch sample (when a scorer changed since it was scored).",
+    )
     args = parser.parse_args()
     unknown = set(args.cases or ()) - {article.name[:3] for article in SEEDS}
     if unknown:
@@ -138,10 +156,13 @@ def main() -> None:
         stored = json.loads(args.naive_from.read_text(encoding="utf-8"))
         naive = {name: stored[name] for name in NAIVE}
         if args.cases:
-            naive["naive cold"] = {**naive["naive cold"], **_naive_cold(args.cases)}
+            fresh = _naive_cold(args.cases, args.records)
+            naive["naive cold"] = {**naive["naive cold"], **fresh}
     else:
-        cold = _naive_cold(args.cases)
+        cold = _naive_cold(args.cases, args.records)
         naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), cold), strict=True))
+    if args.without_batch:
+        del naive["naive batch"]
     samples = {
         **naive,
         "pipeline committed": _from_report(resampled["committed"]),
