@@ -158,12 +158,14 @@ def naive_call(base_url: str, model: str, text: str, name: str) -> dict[str, Any
     )
     seconds = time.perf_counter() - started
     usages = [answer.usage for answer in answers if answer.usage]
+    record = _naive_record(draft, text, seconds)
     return {
         "seconds": seconds,
         "prompt_tokens": sum(usage.prompt_tokens for usage in usages),
         "completion_tokens": sum(usage.completion_tokens for usage in usages),
         "attempts": len(answers),
-        "f1": _f1_by_field(_naive_record(draft, text, seconds), name),
+        "f1": _f1_by_field(record, name),
+        "record": record.model_dump(mode="json"),
     }
 
 

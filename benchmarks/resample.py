@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -115,6 +116,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="Also write both reports' scores as JSON here.")
     parser.add_argument(
+        "--records", type=Path, help="Also keep the new records (one JSON each) in this folder."
+    )
+    parser.add_argument(
         "--add-to-baseline",
         action="store_true",
         help="Add the new sample to this checkout's evals/baseline.json (same pipeline only).",
@@ -142,6 +146,8 @@ def main() -> None:
             try:
                 recorded = _record(worktree, cases, args.order)
                 resampled = {**recorded, "order": args.order}
+                if args.records:  # so that a later scorer can judge these records again
+                    shutil.copytree(worktree / "evals" / "outputs", args.records)
             finally:
                 _git("worktree", "remove", "--force", str(worktree))
         order = args.order

@@ -518,6 +518,12 @@ def test_coverage(statement: str, covers: bool) -> None:
     assert (coverage(fact, statement) >= 0.7) is covers
 
 
+def test_a_possessive_s_is_not_a_shared_word() -> None:
+    fact = GOLD.key_points[1].text  # "Spain's prime minister Pedro Sánchez refused ..."
+    assert coverage(fact, "Spain's prime concern") == 0.0  # shares "spain" and "prime" only
+    assert coverage(fact, "Spain's prime minister refused the target.") >= 0.7
+
+
 def _table(scores: dict[tuple[str, str], float]) -> Callable[[str, str], float]:
     return lambda g, p: scores.get((g, p), 0.0)
 
@@ -568,6 +574,17 @@ def _with_key_points(record: Record, key_points: list[str]) -> Record:
     return record.model_copy(
         update={"key_points": key_points, "headline": "News", "summary": "Leaders met."}
     )
+
+
+def test_a_restated_key_point_adds_nothing(perfect: Record) -> None:
+    facts = [point.text for point in GOLD.key_points if not point.optional]
+    restated = "NATO leaders agreed to lift defence spending to 5% of GDP by 2035."
+    assert coverage(facts[0], restated) >= 0.7  # it states the first fact again
+    once = SCORERS["key_points"](GOLD, _with_key_points(perfect, facts), SOURCE)
+    twice = SCORERS["key_points"](GOLD, _with_key_points(perfect, [*facts, restated]), SOURCE)
+    assert (once.precision, twice.precision) == (1.0, 0.75)
+    assert twice.recall == once.recall == 1.0
+    assert any("adds no gold fact" in reason for reason in twice.reasons)
 
 
 def test_key_points_that_are_the_lead_score_the_lead(perfect: Record) -> None:

@@ -29,7 +29,14 @@ from typing import Generic, TypeVar
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from summarise.evaluation.gold import GoldCase, GoldEntity, GoldFigure, GoldQuote, GoldStance
+from summarise.evaluation.gold import (
+    GoldCase,
+    GoldEntity,
+    GoldFigure,
+    GoldKeyPoint,
+    GoldQuote,
+    GoldStance,
+)
 from summarise.normalisation import normalise
 from summarise.numbers import numbers_agree, parse_numbers, same_number
 from summarise.schema import Entity, Figure, Quote, Record, Stance
@@ -37,8 +44,8 @@ from summarise.schema import Entity, Figure, Quote, Record, Stance
 __all__ = [
     "FIGURE_THRESHOLD", "KEY_POINT_MIN_SHARED", "KEY_POINT_THRESHOLD", "NAME_THRESHOLD",
     "QUOTE_THRESHOLD", "STANCE_THRESHOLD", "Alignment", "Match", "align", "align_entities",
-    "align_figures", "align_quotes", "align_stances", "coverage", "fold", "gold_numbers",
-    "name_similarity", "predicted_numbers", "quote_similarity", "text_similarity",
+    "align_figures", "align_key_points", "align_quotes", "align_stances", "coverage", "fold",
+    "gold_numbers", "name_similarity", "predicted_numbers", "quote_similarity", "text_similarity",
 ]  # fmt: skip
 
 NAME_THRESHOLD = 0.85
@@ -168,7 +175,8 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def _words(text: str) -> set[str]:
-    return set(default_process(fold(text)).split())
+    """The words of ``text``, folded; a single letter is not one ("Trump's" gives "trump", "s")."""
+    return {word for word in default_process(fold(text)).split() if len(word) > 1}
 
 
 def coverage(fact: str, statement: str) -> float:
@@ -256,3 +264,13 @@ def align_quotes(gold: GoldCase, record: Record) -> Alignment[GoldQuote, Quote]:
 def align_stances(gold: GoldCase, record: Record) -> Alignment[GoldStance, Stance]:
     """Pair stances on holder, then target or evidence; the label is judged after pairing."""
     return align(gold.stances, record.stances, _stance_similarity, STANCE_THRESHOLD)
+
+
+def align_key_points(
+    gold: Sequence[GoldKeyPoint], key_points: Sequence[str]
+) -> Alignment[GoldKeyPoint, str]:
+    """Pair each key point with a gold fact it covers (:func:`coverage`), one to one.
+
+    For precision only: a key point that restates a fact already paired stays unpaired.
+    """
+    return align(gold, key_points, lambda g, k: coverage(g.text, k), KEY_POINT_THRESHOLD)

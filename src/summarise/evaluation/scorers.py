@@ -34,6 +34,7 @@ from summarise.evaluation.align import (
     Alignment,
     align_entities,
     align_figures,
+    align_key_points,
     align_quotes,
     align_stances,
     coverage,
@@ -262,19 +263,23 @@ def score_stances(gold: GoldCase, record: Record, source: str) -> FieldScore:
 def score_key_points(gold: GoldCase, record: Record, source: str) -> FieldScore:
     """Coverage of the gold facts by the key points, summary sentences and headline.
 
-    Not one to one: one summary sentence may state two facts, and that is no fault. recall =
-    covered non-optional facts / non-optional facts; precision = predicted key points covering
-    some gold fact (optional ones included) / predicted key points. ``details['lead_f1']``: the
-    F1 the same record would get with the article's first sentences as its key points (as many
-    as it lists, at least one), the trivial baseline of news summarisation: news puts its main
-    facts first, so a list of key points is worth something only where it beats the lead.
+    Recall is not one to one: one summary sentence may state two facts, and that is no fault.
+    recall = covered non-optional facts / non-optional facts. Precision is one to one: predicted
+    key points paired with a gold fact they cover (optional ones included; paired by
+    :func:`~summarise.evaluation.align.align_key_points`) / predicted key points, so a key point
+    that restates a fact an earlier one stated counts as idle: it tells the reader nothing new.
+
+    ``details['lead_f1']``: the F1 the same record would get with the article's first sentences
+    as its key points (as many as it lists, at least one), the trivial baseline of news
+    summarisation: news puts its main facts first, so a list of key points is worth something
+    only where it beats the lead.
     """
     precision, recall, missed, idle = _key_point_coverage(gold, record.key_points, record)
     lead = list(Sentences.of(source))[: max(len(record.key_points), 1)]
     lead_precision, lead_recall, _, _ = _key_point_coverage(gold, lead, record)
     reasons = [
         *(f"missed gold key point {_clip(p.text)!r}" for p in missed),
-        *(f"predicted key point matches no gold fact {_clip(k)!r}" for k in idle),
+        *(f"predicted key point adds no gold fact {_clip(k)!r}" for k in idle),
     ]
     return FieldScore(
         "key_points",
@@ -304,7 +309,7 @@ def _key_point_coverage(
 
     required = [p for p in gold.key_points if not p.optional]
     missed = [p for p in required if not covered(p.text, statements)]
-    idle = [k for k in key_points if not any(covered(p.text, [k]) for p in gold.key_points)]
+    idle = list(align_key_points(gold.key_points, key_points).unmatched_predicted)
     recall = ratio(len(required) - len(missed), len(required), 1.0)
     precision = ratio(len(key_points) - len(idle), len(key_points), 0.0 if required else 1.0)
     return precision, recall, missed, idle
