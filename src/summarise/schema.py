@@ -114,12 +114,12 @@ class RecordDraft(_Strict):
     """A structured summary of one news article; every text span is copied from the article."""
 
     headline: str = Field(description="A one-line headline for the article.")
-    summary: str = Field(description="Two to four sentences: what happened, who, and why.")
     key_points: list[str] = Field(
         min_length=MIN_KEY_POINTS,
         max_length=MAX_ITEMS["key_points"],
         description="The three to six main facts, one short sentence each.",
     )
+    summary: str = Field(description="Two to four sentences: what happened, who, and why.")
     entities: list[EntityDraft] = Field(
         min_length=1, max_length=MAX_ITEMS["entities"], description="People, organisations, places."
     )
