@@ -119,7 +119,7 @@ class RecordDraft(_Strict):
         max_length=MAX_ITEMS["key_points"],
         description="The three to six main facts, one short sentence each.",
     )
-    summary: str = Field(description="Two to four sentences: what happened, who, and why.")
+    summary: str = Field(description="One or two sentences: what happened, who, and why.")
     entities: list[EntityDraft] = Field(
         min_length=1, max_length=MAX_ITEMS["entities"], description="People, organisations, places."
     )
