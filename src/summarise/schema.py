@@ -36,7 +36,7 @@ class _Strict(BaseModel):
 
 # --- What the model fills -------------------------------------------------------------------
 
-MAX_ITEMS = {"key_points": 8, "entities": 16, "figures": 16, "stances": 10}
+MAX_ITEMS = {"key_points": 6, "entities": 16, "figures": 16, "stances": 10}
 """The most items a record may list per field, enforced by the decoding grammar (``maxItems``).
 
 Why: greedy decoding can loop. On a list article (eval case 006) the embedded model repeated the
