@@ -21,6 +21,14 @@ naive samples stored by an earlier ``--out`` instead of asking the model again (
 
     .venv/bin/python benchmarks/naive_samples.py --naive-from benchmarks/naive-samples.json \
         --pipeline-resample benchmarks/resample-neutral-name-cold.json
+
+``--records DIR`` keeps each new naive record (``resample.py --records DIR`` keeps the
+pipeline's), so that after a scorer changes every sample can be judged again, without the
+model, by this checkout's scorers (the naive cold records, the committed ``evals/outputs`` and
+the pipeline's cold records):
+
+    .venv/bin/python benchmarks/naive_samples.py --rescore benchmarks/records/naive-cold \
+        benchmarks/records/pipeline-cold
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, SEEDS, naive_call
+from bench import ROOT, SEEDS, _f1_by_field, naive_call
 
 from summarise.evaluation.paired import paired_difference
 
@@ -67,14 +75,33 @@ def _naive_cold(
     return scores
 
 
+def _rescored(folder: Path) -> dict[str, dict[str, float]]:
+    """Each eval case's record kept in ``folder`` (``<case>.json``), scored by this checkout."""
+    from summarise.schema import Record
+
+    scores: dict[str, dict[str, float]] = {}
+    for article in SEEDS:
+        kept = folder / f"{article.name[:3]}.json"
+        if kept.exists():
+            record = Record.model_validate_json(kept.read_text(encoding="utf-8"))
+            scores[article.name[:3]] = _f1_by_field(record, article.name)
+    return scores
+
+
 def _from_bench(path: Path) -> dict[str, dict[str, float]]:
     results = json.loads(path.read_text(encoding="utf-8"))
     return {name[:3]: a["naive"]["f1"] for name, a in results["articles"].items()}
 
 
 def _from_report(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """A report's F1 per case and field, rounded as ``bench.py`` rounds a naive record's.
+
+    Unrounded, a case both contestants score 1/3 on differed by 0.0003 (0.3333 against 0.333)
+    and counted as a win in the sign-flip test: figures' p was 0.047 against 0.062 with both
+    sides rounded alike.
+    """
     return {
-        case: {field: scores["f1"] for field, scores in found["fields"].items()}
+        case: {field: round(scores["f1"], 3) for field, scores in found["fields"].items()}
         for case, found in report["cases"].items()
     }
 
@@ -111,6 +138,27 @@ def _print_paired(samples: dict[str, dict[str, dict[str, float]]]) -> None:
         )
 
 
+def _samples(args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
+    """The naive samples (asked now, or read from ``--naive-from``) and the pipeline's two."""
+    resampled = json.loads(args.pipeline_resample.read_text(encoding="utf-8"))
+    if args.naive_from:
+        stored = json.loads(args.naive_from.read_text(encoding="utf-8"))
+        naive = {name: stored[name] for name in NAIVE if name in stored}
+        if args.cases:
+            fresh = _naive_cold(args.cases, args.records)
+            naive["naive cold"] = {**naive["naive cold"], **fresh}
+    else:
+        cold = _naive_cold(args.cases, args.records)
+        naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), cold), strict=True))
+    if args.without_batch:
+        naive.pop("naive batch", None)
+    return {
+        **naive,
+        "pipeline committed": _from_report(resampled["committed"]),
+        "pipeline cold": _from_report(resampled["again"]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -122,7 +170,6 @@ def main() -> None:
     parser.add_argument(
         "--pipeline-resample",
         type=Path,
-        required=True,
         help="What benchmarks/resample.py --out wrote: the pipeline's cold sample.",
     )
     parser.add_argument(
@@ -146,28 +193,30 @@ def main() -> None:
         action="store_true",
         help="Leave out the naive batch sample (when a scorer changed since it was scored).",
     )
+    parser.add_argument(
+        "--rescore",
+        nargs=2,
+        type=Path,
+        metavar=("NAIVE_RECORDS", "PIPELINE_RECORDS"),
+        help="No model: score the naive cold records and the pipeline cold records an earlier "
+        "--records kept, and evals/outputs, with this checkout's scorers.",
+    )
     args = parser.parse_args()
+    if not args.rescore and not args.pipeline_resample:
+        parser.error("give --pipeline-resample, or --rescore to score kept records")
     unknown = set(args.cases or ()) - {article.name[:3] for article in SEEDS}
     if unknown:
         parser.error(f"no eval article for case(s) {', '.join(sorted(unknown))}")
 
-    resampled = json.loads(args.pipeline_resample.read_text(encoding="utf-8"))
-    if args.naive_from:
-        stored = json.loads(args.naive_from.read_text(encoding="utf-8"))
-        naive = {name: stored[name] for name in NAIVE}
-        if args.cases:
-            fresh = _naive_cold(args.cases, args.records)
-            naive["naive cold"] = {**naive["naive cold"], **fresh}
+    if args.rescore:
+        naive_records, pipeline_records = args.rescore
+        samples = {
+            "naive cold": _rescored(naive_records),
+            "pipeline committed": _rescored(ROOT / "evals" / "outputs"),
+            "pipeline cold": _rescored(pipeline_records),
+        }
     else:
-        cold = _naive_cold(args.cases, args.records)
-        naive = dict(zip(NAIVE, (_from_bench(args.naive_batch), cold), strict=True))
-    if args.without_batch:
-        del naive["naive batch"]
-    samples = {
-        **naive,
-        "pipeline committed": _from_report(resampled["committed"]),
-        "pipeline cold": _from_report(resampled["again"]),
-    }
+        samples = _samples(args)
     cases = sorted(set.intersection(*(set(sample) for sample in samples.values())))
     print(f"mean F1 over the {len(cases)} cases every sample has ({', '.join(cases)}):")
     print(f"{'field':<11}" + "".join(f"{name:>20}" for name in samples))

@@ -518,6 +518,12 @@ def test_coverage(statement: str, covers: bool) -> None:
     assert (coverage(fact, statement) >= 0.7) is covers
 
 
+def test_a_possessive_s_is_not_a_shared_word() -> None:
+    fact = GOLD.key_points[1].text  # "Spain's prime minister Pedro Sánchez refused ..."
+    assert coverage(fact, "Spain's prime concern") == 0.0  # shares "spain" and "prime" only
+    assert coverage(fact, "Spain's prime minister refused the target.") >= 0.7
+
+
 def _table(scores: dict[tuple[str, str], float]) -> Callable[[str, str], float]:
     return lambda g, p: scores.get((g, p), 0.0)
 

@@ -175,7 +175,8 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def _words(text: str) -> set[str]:
-    return set(default_process(fold(text)).split())
+    """The words of ``text``, folded; a single letter is not one ("Trump's" gives "trump", "s")."""
+    return {word for word in default_process(fold(text)).split() if len(word) > 1}
 
 
 def coverage(fact: str, statement: str) -> float:
