@@ -146,6 +146,10 @@ class FilledDraft(RecordDraft):
     A person the article quotes by name is an entity whether or not the model listed them.
     """
 
+    # No bounds: they are the decoding grammar's, for the model. Code keeps at least three key
+    # points (summarise.key_points), and a draft made elsewhere (the benchmark's naive call,
+    # which may list eight) is checked like any other.
+    key_points: list[str]
     entities: list[EntityDraft]  # no cap: code may add people the article quotes
     figures: list[PlacedFigure]
     quotes: list[QuoteDraft] = Field(default_factory=list)
