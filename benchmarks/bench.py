@@ -111,14 +111,29 @@ def _naive_schema() -> Any:
         evidence: str = Field(description="A few words around it, copied exactly from the article.")
 
     old_items = {"entities": list[EntityDraft], "figures": list[FigureDraft]}
-    fields: dict[str, Any] = {}
-    for name, info in schema.RecordDraft.model_fields.items():
-        if name in ("entities", "figures", "key_points"):  # old minimum of one, old items
-            annotation = old_items.get(name, info.annotation)
+    drafted = schema.RecordDraft.model_fields
+    fields: dict[str, Any] = {
+        # the summary, then up to eight key points, as asked before the pipeline moved its key
+        # points first and capped them at six
+        "headline": (str, drafted["headline"]),
+        "summary": (str, Field(description="Two to four sentences: what happened, who, and why.")),
+        "key_points": (
+            list[str],
+            Field(
+                min_length=1,
+                max_length=8,
+                description="The three to six main facts, one short sentence each.",
+            ),
+        ),
+    }
+    for name, info in drafted.items():
+        if name in fields:
+            continue
+        if name in ("entities", "figures"):  # old minimum of one, old items
             old = Field(
                 min_length=1, max_length=schema.MAX_ITEMS[name], description=info.description
             )
-            fields[name] = (annotation, old)
+            fields[name] = (old_items[name], old)
         else:
             fields[name] = (info.annotation, info)
         if name == "figures":
