@@ -42,6 +42,11 @@ SEEDS = sorted((ROOT / "evals" / "articles").glob("*.txt"))
 VENV_BIN = Path(sys.executable).parent
 
 
+F1_DIGITS = 3
+"""The decimals every benchmark keeps of an F1. A paired comparison must round both sides alike:
+a tie read as 0.3333 against 0.333 counts as a win in the sign-flip test."""
+
+
 def _f1_by_field(record: Any, name: str) -> dict[str, float]:
     """The eval's per-field F1 of a record of seed ``name`` against its hand-written gold.
 
@@ -55,8 +60,8 @@ def _f1_by_field(record: Any, name: str) -> dict[str, float]:
     gold = load_gold_case(ROOT / "evals" / "gold" / f"{name.split('_')[0]}.yaml")
     text = (ROOT / "evals" / "articles" / name).read_text(encoding="utf-8")
     scores = score_case(gold, record, text)
-    f1 = {field: round(s.f1, 3) for field, s in scores.items()}
-    f1["key_points_lead"] = round(scores["key_points"].details["lead_f1"], 3)
+    f1 = {field: round(s.f1, F1_DIGITS) for field, s in scores.items()}
+    f1["key_points_lead"] = round(scores["key_points"].details["lead_f1"], F1_DIGITS)
     return f1
 
 

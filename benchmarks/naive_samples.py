@@ -39,7 +39,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from bench import ROOT, SEEDS, _f1_by_field, naive_call
+from bench import F1_DIGITS, ROOT, SEEDS, _f1_by_field, naive_call
 
 from summarise.evaluation.paired import paired_difference
 
@@ -96,12 +96,11 @@ def _from_bench(path: Path) -> dict[str, dict[str, float]]:
 def _from_report(report: dict[str, Any]) -> dict[str, dict[str, float]]:
     """A report's F1 per case and field, rounded as ``bench.py`` rounds a naive record's.
 
-    Unrounded, a case both contestants score 1/3 on differed by 0.0003 (0.3333 against 0.333)
-    and counted as a win in the sign-flip test: figures' p was 0.047 against 0.062 with both
-    sides rounded alike.
+    Unrounded, figures' p was 0.047 against 0.062 with both sides rounded alike (see
+    :data:`bench.F1_DIGITS`).
     """
     return {
-        case: {field: round(scores["f1"], 3) for field, scores in found["fields"].items()}
+        case: {field: round(scores["f1"], F1_DIGITS) for field, scores in found["fields"].items()}
         for case, found in report["cases"].items()
     }
 
